@@ -1,0 +1,98 @@
+package io.shmstore.internal.platform;
+
+import io.shmstore.internal.platform.posix.PosixBackend;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+
+/**
+ * Picks the backend for this process, once, by operating system. The system property
+ * {@code shmstore.backend} ({@code linux}, {@code posix-nio}, {@code windows}) forces one, which is
+ * how the contract tests run the portable backend on Linux too.
+ *
+ * <p>The directory for memory-only objects is the system property {@code shmstore.dir}, else the
+ * environment variable {@code SHMSTORE_DIR}, else {@code /dev/shm} where it exists, else the
+ * temporary directory.
+ */
+public final class Backends {
+    public static final String BACKEND_PROPERTY = "shmstore.backend";
+    public static final String DIR_PROPERTY = "shmstore.dir";
+    public static final String DIR_ENV = "SHMSTORE_DIR";
+
+    private static volatile Backend current;
+
+    private Backends() {
+    }
+
+    public static Backend current() {
+        Backend b = current;
+        if (b == null) {
+            synchronized (Backends.class) {
+                b = current;
+                if (b == null) {
+                    b = select(System.getProperty(BACKEND_PROPERTY, ""));
+                    current = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    /** A backend by name, for tests that run the same contract against each. */
+    public static Backend select(String requested) {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String name = requested.isEmpty() ? defaultName(os) : requested;
+        switch (name) {
+            case "windows":
+                return windows();
+            case "linux":
+                return PosixBackend.linux(Backends::directory);
+            case "posix-nio":
+                return PosixBackend.portable(Backends::directory);
+            default:
+                throw new IllegalArgumentException("unknown backend \"" + name
+                        + "\" in -D" + BACKEND_PROPERTY + ": use linux, posix-nio or windows");
+        }
+    }
+
+    /**
+     * Loaded by name so that no Win32 class is linked on other systems; the class is compiled in every
+     * build all the same.
+     */
+    private static Backend windows() {
+        try {
+            return (Backend) Class.forName("io.shmstore.internal.platform.windows.WindowsBackend")
+                    .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot load the windows backend", e);
+        }
+    }
+
+    private static String defaultName(String os) {
+        if (os.startsWith("windows")) {
+            return "windows";
+        }
+        if (os.startsWith("linux") && PosixBackend.linuxSupported()) {
+            return "linux";
+        }
+        return "posix-nio";
+    }
+
+    /** The directory memory-only objects live in, per the rule in the class comment. */
+    public static Path directory() {
+        String dir = System.getProperty(DIR_PROPERTY);
+        if (dir == null || dir.isEmpty()) {
+            dir = System.getenv(DIR_ENV);
+        }
+        if (dir != null && !dir.isEmpty()) {
+            return Paths.get(dir).toAbsolutePath();
+        }
+        Path shm = Paths.get("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            return shm;
+        }
+        return Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+    }
+}

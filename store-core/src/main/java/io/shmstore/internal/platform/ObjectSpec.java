@@ -1,0 +1,36 @@
+package io.shmstore.internal.platform;
+
+import io.shmstore.memory.Lifetime;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the memory layer asks a backend for: a named object ({@code name} set, {@code file} null) or a
+ * file-backed mapping ({@code file} set, {@code name} null). The name has already been validated by
+ * {@link Names#check(String)}; {@code userSize} is the size the caller sees, excluding the header.
+ */
+public record ObjectSpec(String name, Path file, ObjectType type, long userSize,
+                         Set<PosixFilePermission> permissions, Lifetime lifetime) {
+
+    public ObjectSpec {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(permissions, "permissions");
+        Objects.requireNonNull(lifetime, "lifetime");
+        if ((name == null) == (file == null)) {
+            throw new IllegalArgumentException("exactly one of name and file must be set");
+        }
+    }
+
+    /** The name shown in messages: the object name, or the file path. */
+    public String displayName() {
+        return name != null ? name : file.toString();
+    }
+
+    /** True for a file-backed mapping. */
+    public boolean fileBacked() {
+        return file != null;
+    }
+}

@@ -1,0 +1,51 @@
+package io.shmstore.internal.platform.posix;
+
+import io.shmstore.internal.platform.Mapping;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+/**
+ * The file primitives the POSIX namespace protocol is built from. Two implementations: direct libc
+ * calls on Linux ({@link LinuxFileOps}) and plain NIO everywhere else ({@link NioFileOps}). Failures
+ * are reported as the NIO exceptions ({@code NoSuchFileException}, {@code FileAlreadyExistsException},
+ * {@code AccessDeniedException}, {@code FileSystemException}) so the protocol above maps them once.
+ */
+interface FileOps {
+    /** An open file. */
+    interface Handle extends AutoCloseable {
+        boolean writable();
+
+        long size() throws IOException;
+
+        /** The file's identity (device and inode), to check that a path still names this file. */
+        Object fileKey();
+
+        @Override
+        void close();
+    }
+
+    /** Creates a new file exclusively, never following a symbolic link, with exactly {@code perms}. */
+    Handle createNew(Path path, Set<PosixFilePermission> perms) throws IOException;
+
+    /** Opens an existing file without following a symbolic link at its last component. */
+    Handle open(Path path, boolean write) throws IOException;
+
+    /** Sets the length and reserves the blocks, so a later write cannot fail for lack of space. */
+    void reserve(Handle h, long length) throws IOException;
+
+    /** Maps {@code length} bytes at {@code fileOffset} (page-aligned) shared between processes. */
+    Mapping map(Handle h, long fileOffset, long length, boolean writable) throws IOException;
+
+    /** Links {@code existing} at {@code target}; fails with FileAlreadyExistsException if taken. */
+    void link(Path existing, Path target) throws IOException;
+
+    void unlink(Path path) throws IOException;
+
+    /** Identity of the file the path names now (not following a link), or null if absent. */
+    Object fileKeyOf(Path path);
+
+    int pageSize();
+}

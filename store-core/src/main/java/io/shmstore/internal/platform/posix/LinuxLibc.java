@@ -1,0 +1,105 @@
+package io.shmstore.internal.platform.posix;
+
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+
+/**
+ * The few libc calls the Linux backend needs, bound with JNA direct mapping (no per-call reflection,
+ * no {@code Pointer} objects: addresses are passed as {@code long}). Constants differ between
+ * architectures; only x86-64 and aarch64 are bound, elsewhere the portable NIO backend is used.
+ *
+ * <p>Every method returns the raw result; {@link #errno()} gives the error of the last failed call
+ * on this thread.
+ */
+final class LinuxLibc {
+    static final boolean AVAILABLE;
+
+    static final int O_RDONLY = 0;
+    static final int O_RDWR = 2;
+    static final int O_CREAT = 0100;
+    static final int O_EXCL = 0200;
+    static final int O_CLOEXEC = 02000000;
+    static final int O_NOFOLLOW;
+
+    static final int PROT_READ = 1;
+    static final int PROT_WRITE = 2;
+    static final int MAP_SHARED = 1;
+
+    static final int EEXIST = 17;
+    static final int ENOENT = 2;
+    static final int EACCES = 13;
+    static final int EPERM = 1;
+    static final int ELOOP = 40;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int ETIMEDOUT = 110;
+    static final int ENOSPC = 28;
+
+    static final int FUTEX_WAIT = 0;
+    static final int FUTEX_WAKE = 1;
+    static final long SYS_FUTEX;
+
+    static {
+        boolean ok = false;
+        int noFollow = 0;
+        long futex = -1;
+        if (Platform.isLinux() && (Platform.isIntel() && Platform.is64Bit() || Platform.isARM() && Platform.is64Bit())) {
+            noFollow = Platform.isIntel() ? 0400000 : 0100000;
+            futex = Platform.isIntel() ? 202 : 98;
+            try {
+                Native.register(LinuxLibc.class, Platform.C_LIBRARY_NAME);
+                ok = true;
+            } catch (UnsatisfiedLinkError | RuntimeException e) {
+                ok = false;
+            }
+        }
+        AVAILABLE = ok;
+        O_NOFOLLOW = noFollow;
+        SYS_FUTEX = futex;
+    }
+
+    private LinuxLibc() {
+    }
+
+    static native int open(String path, int flags, int mode);
+
+    static native int close(int fd);
+
+    static native int fchmod(int fd, int mode);
+
+    static native int ftruncate(int fd, long length);
+
+    /** Returns 0 or an error number (it does not set errno). */
+    static native int posix_fallocate(int fd, long offset, long length);
+
+    static native long lseek(int fd, long offset, int whence);
+
+    static native long mmap(long addr, long length, int prot, int flags, int fd, long offset);
+
+    static native int munmap(long addr, long length);
+
+    static native int link(String oldPath, String newPath);
+
+    static native int unlink(String path);
+
+    static native int getpagesize();
+
+    /** {@code futex(uaddr, op, val, timeout, NULL, 0)}; {@code timeout} is {tv_sec, tv_nsec} or null. */
+    static native long syscall(long number, long uaddr, int op, int val, long[] timeout, long uaddr2, int val3);
+
+    static int errno() {
+        return Native.getLastError();
+    }
+
+    static String describe(int errno) {
+        switch (errno) {
+            case EEXIST: return "EEXIST (exists)";
+            case ENOENT: return "ENOENT (no such file)";
+            case EACCES: return "EACCES (permission denied)";
+            case EPERM: return "EPERM (operation not permitted)";
+            case ELOOP: return "ELOOP (a symbolic link where none is followed)";
+            case ENOSPC: return "ENOSPC (no space left on device)";
+            default: return "errno " + errno;
+        }
+    }
+}

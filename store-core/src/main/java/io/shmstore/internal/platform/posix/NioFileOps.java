@@ -1,0 +1,181 @@
+package io.shmstore.internal.platform.posix;
+
+import io.shmstore.internal.platform.Mapping;
+import net.openhft.chronicle.core.Jvm;
+import net.openhft.chronicle.core.cleaner.CleanerServiceLocator;
+
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@link FileOps} in plain NIO, for POSIX systems other than Linux (macOS and the like). Space is set
+ * with {@code setLength} (sparse; it cannot reserve blocks), and mappings are unmapped eagerly through
+ * the JDK's buffer cleaner rather than waiting for the garbage collector.
+ */
+final class NioFileOps implements FileOps {
+
+    private static final class ChannelHandle implements Handle {
+        final FileChannel channel;
+        final boolean writable;
+        final Object key;
+        final Path path;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        ChannelHandle(Path path, FileChannel channel, boolean writable, Object key) {
+            this.path = path;
+            this.channel = channel;
+            this.writable = writable;
+            this.key = key;
+        }
+
+        @Override
+        public boolean writable() {
+            return writable;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return channel.size();
+        }
+
+        @Override
+        public Object fileKey() {
+            return key;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    Jvm.debug().on(NioFileOps.class, "close failed: " + e);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Handle createNew(Path path, Set<PosixFilePermission> perms) throws IOException {
+        FileChannel ch = FileChannel.open(path,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS),
+                PosixFilePermissions.asFileAttribute(perms));
+        try {
+            Files.setPosixFilePermissions(path, perms);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return new ChannelHandle(path, ch, true, fileKeyOf(path));
+    }
+
+    @Override
+    public Handle open(Path path, boolean write) throws IOException {
+        Set<java.nio.file.OpenOption> opts = write
+                ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
+                : Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        if (Files.isSymbolicLink(path)) {
+            throw new FileSystemException(path.toString(), null, "open: is a symbolic link, which is never followed");
+        }
+        FileChannel ch = FileChannel.open(path, opts);
+        return new ChannelHandle(path, ch, write, fileKeyOf(path));
+    }
+
+    @Override
+    public void reserve(Handle h, long length) throws IOException {
+        ChannelHandle handle = (ChannelHandle) h;
+        FileChannel ch = handle.channel;
+        long free = Files.getFileStore(handle.path).getUsableSpace();
+        if (length > free && free > 0) {
+            throw new NoSpaceException(null, "reserve " + length + " bytes: only " + free + " bytes free");
+        }
+        ch.truncate(length);
+        if (ch.size() < length) {
+            ch.write(java.nio.ByteBuffer.allocate(1), length - 1);
+        }
+    }
+
+    @Override
+    public Mapping map(Handle h, long fileOffset, long length, boolean writable) throws IOException {
+        if (length > Integer.MAX_VALUE) {
+            throw new IOException("the portable backend maps at most 2 GiB per view; asked for " + length + " bytes");
+        }
+        FileChannel ch = ((ChannelHandle) h).channel;
+        MappedByteBuffer bb = ch.map(writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY,
+                fileOffset, length);
+        return new BufferMapping(bb, length, writable);
+    }
+
+    private static final class BufferMapping implements Mapping {
+        private MappedByteBuffer buffer;
+        private final long address;
+        private final long length;
+        private final boolean writable;
+
+        BufferMapping(MappedByteBuffer buffer, long length, boolean writable) {
+            this.buffer = buffer;
+            this.address = Jvm.address(buffer);
+            this.length = length;
+            this.writable = writable;
+        }
+
+        @Override
+        public long address() {
+            return address;
+        }
+
+        @Override
+        public long length() {
+            return length;
+        }
+
+        @Override
+        public boolean writable() {
+            return writable;
+        }
+
+        @Override
+        public synchronized void unmap() {
+            if (buffer != null) {
+                CleanerServiceLocator.cleanerService().clean(buffer);
+                buffer = null;
+            }
+        }
+    }
+
+    @Override
+    public void link(Path existing, Path target) throws IOException {
+        Files.createLink(target, existing);
+    }
+
+    @Override
+    public void unlink(Path path) throws IOException {
+        Files.delete(path);
+    }
+
+    @Override
+    public Object fileKeyOf(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public int pageSize() {
+        return 16 * 1024;
+    }
+}

@@ -1,0 +1,398 @@
+package io.shmstore.internal.platform.posix;
+
+import io.shmstore.IncompatibleStoreException;
+import io.shmstore.StoreCorruptedException;
+import io.shmstore.StoreException;
+import io.shmstore.StoreExistsException;
+import io.shmstore.StoreFullException;
+import io.shmstore.StoreNotFoundException;
+import io.shmstore.internal.platform.Backend;
+import io.shmstore.internal.platform.EventHandle;
+import io.shmstore.internal.platform.Mapping;
+import io.shmstore.internal.platform.MutexHandle;
+import io.shmstore.internal.platform.Names;
+import io.shmstore.internal.platform.ObjectHeader;
+import io.shmstore.internal.platform.ObjectSpec;
+import io.shmstore.internal.platform.ObjectType;
+import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.platform.Region;
+import io.shmstore.internal.platform.Waiter;
+import io.shmstore.internal.sync.BackoffWaiter;
+import io.shmstore.memory.Access;
+import io.shmstore.memory.EventMode;
+import io.shmstore.memory.Lifetime;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * The named-object model on a POSIX file system: every object is a file, {@code shmstore.<name>} in
+ * the shm directory, or the caller's file for file-backed mappings, starting with an
+ * {@link ObjectHeader}.
+ *
+ * <p><b>Creation</b>: the whole object, header, attach entry and {@code state = READY} included, is
+ * written to a file under a temporary name and then hard-linked to its name; {@code link(2)} fails if
+ * the name exists, so exactly one of many racing creators wins, and no opener ever sees a partial
+ * object. Space is reserved ({@code posix_fallocate}) before linking, so a full file system fails the
+ * create, not a later write with SIGBUS.
+ *
+ * <p><b>Lifetime</b>: every handle holds an entry (its process's pid and start tag) in the header's
+ * attach table, changed only under the header's {@link io.shmstore.internal.sync.LockWord}. A closing
+ * handle removes its entry and reaps entries of dead processes; if none is left and the lifetime is
+ * {@link Lifetime#UNTIL_LAST_CLOSE}, it sets {@code state = REMOVED} and unlinks the name, all under the
+ * lock. An opener takes the same lock before attaching and retries from the name when it finds
+ * {@code REMOVED}, so no one attaches to an object being removed. An object whose attachers all died
+ * is removed by the next process that finds it.
+ *
+ * <p><b>Read-only handles</b> still attach when the file grants write access (only their views are
+ * read-only). A process that may only read the file cannot attach: it maps the object but takes no
+ * part in its lifetime.
+ */
+public final class PosixBackend implements Backend {
+    private static final int MAX_ATTEMPTS = 100;
+    private static final long HEADER_LOCK_TIMEOUT_NANOS = 10_000_000_000L;
+
+    private static final Memory MEMORY = OS.memory();
+
+    private final String name;
+    private final FileOps files;
+    private final ProcessProbe processes;
+    private final Waiter waiter;
+    private final Supplier<Path> directory;
+
+    private PosixBackend(String name, FileOps files, ProcessProbe processes, Waiter waiter, Supplier<Path> directory) {
+        this.name = name;
+        this.files = files;
+        this.processes = processes;
+        this.waiter = waiter;
+        this.directory = directory;
+    }
+
+    /** True when the Linux libc binding loaded (x86-64 or aarch64 Linux). */
+    public static boolean linuxSupported() {
+        return LinuxLibc.AVAILABLE;
+    }
+
+    /** Linux: libc calls, futex waits, {@code /proc} liveness. The shm directory is read per call. */
+    public static PosixBackend linux(Supplier<Path> directory) {
+        if (!LinuxLibc.AVAILABLE) {
+            throw new UnsupportedOperationException("the linux backend needs x86-64 or aarch64 Linux");
+        }
+        return new PosixBackend("linux", new LinuxFileOps(), new ProcProcesses(), new FutexWaiter(), directory);
+    }
+
+    /** Any POSIX system: NIO files and mappings, polling waits, {@link ProcessHandle} liveness. */
+    public static PosixBackend portable(Supplier<Path> directory) {
+        ProcessProbe probe = Files.isReadable(Path.of("/proc/self/stat")) ? new ProcProcesses() : new HandleProcesses();
+        return new PosixBackend("posix-nio", new NioFileOps(), probe, new BackoffWaiter(), directory);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Path directory() {
+        return directory.get();
+    }
+
+    @Override
+    public ProcessProbe processes() {
+        return processes;
+    }
+
+    @Override
+    public Waiter waiter() {
+        return waiter;
+    }
+
+    FileOps files() {
+        return files;
+    }
+
+    /** Where an object lives: {@code <dir>/shmstore.<name>} or the caller's file. */
+    public Path pathOf(ObjectSpec spec) {
+        return spec.fileBacked() ? spec.file().toAbsolutePath() : directory().resolve(Names.FILE_PREFIX + spec.name());
+    }
+
+    @Override
+    public Region create(ObjectSpec spec) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            PosixRegion r = tryCreate(spec);
+            if (r != null) {
+                return r;
+            }
+            if (!removeIfStale(spec)) {
+                throw new StoreExistsException(describe(spec) + " already exists at " + pathOf(spec));
+            }
+        }
+        throw new StoreException("could not create " + describe(spec) + ": it kept being removed and re-created");
+    }
+
+    @Override
+    public Region open(ObjectSpec spec, Access access) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            PosixRegion r = tryOpen(spec, access);
+            if (r != null) {
+                return r;
+            }
+        }
+        throw new StoreException("could not open " + describe(spec) + ": it kept being removed and re-created");
+    }
+
+    @Override
+    public Region createOrOpen(ObjectSpec spec) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            PosixRegion r = tryCreate(spec);
+            if (r != null) {
+                return r;
+            }
+            try {
+                r = tryOpen(spec, Access.READ_WRITE);
+                if (r != null) {
+                    return r;
+                }
+            } catch (StoreNotFoundException gone) {
+                // removed between our link attempt and our open: create again
+            }
+        }
+        throw new StoreException("could not create or open " + describe(spec) + ": it kept being removed and re-created");
+    }
+
+    @Override
+    public MutexHandle mutex(ObjectSpec spec) {
+        return new PosixMutex((PosixRegion) createOrOpen(spec), this);
+    }
+
+    @Override
+    public EventHandle event(ObjectSpec spec, EventMode mode) {
+        return new PosixEvent(createOrOpenEvent(spec, mode), this);
+    }
+
+    private PosixRegion createOrOpenEvent(ObjectSpec spec, EventMode mode) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            PosixRegion r = tryCreate(spec, mode);
+            if (r != null) {
+                return r;
+            }
+            try {
+                r = tryOpen(spec, Access.READ_WRITE);
+                if (r != null) {
+                    return r;
+                }
+            } catch (StoreNotFoundException gone) {
+                // removed meanwhile: create again
+            }
+        }
+        throw new StoreException("could not create or open " + describe(spec) + ": it kept being removed and re-created");
+    }
+
+    private PosixRegion tryCreate(ObjectSpec spec) {
+        return tryCreate(spec, EventMode.AUTO_RESET);
+    }
+
+    /**
+     * Builds the object under a temporary name and links it into place.
+     *
+     * @return the new region, or null when the name is taken
+     */
+    private PosixRegion tryCreate(ObjectSpec spec, EventMode eventMode) {
+        Path path = pathOf(spec);
+        Path parent = path.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new StoreNotFoundException("cannot create " + describe(spec) + ": directory " + parent + " does not exist");
+        }
+        Path tmp = parent.resolve("." + path.getFileName() + "." + processes.selfPid() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        long total = ObjectHeader.HEADER_LENGTH + spec.userSize();
+        FileOps.Handle h = null;
+        Mapping header = null;
+        boolean linked = false;
+        try {
+            h = files.createNew(tmp, spec.permissions());
+            files.reserve(h, total);
+            header = files.map(h, 0, ObjectHeader.HEADER_LENGTH, true);
+            writeHeader(header.address(), spec);
+            if (spec.type() == ObjectType.EVENT) {
+                Mapping user = files.map(h, ObjectHeader.HEADER_LENGTH, files.pageSize(), true);
+                try {
+                    io.shmstore.internal.sync.EventWord.initialize(user.address(), eventMode);
+                } finally {
+                    user.unmap();
+                }
+            }
+            try {
+                files.link(tmp, path);
+                linked = true;
+            } catch (FileAlreadyExistsException taken) {
+                return null;
+            }
+            PosixRegion r = new PosixRegion(this, spec, path, h, header, Access.READ_WRITE, true, 0);
+            h = null;
+            header = null;
+            return r;
+        } catch (NoSpaceException e) {
+            throw new StoreFullException("cannot reserve " + total + " bytes for " + describe(spec) + " in " + parent
+                    + ": " + e.getReason() + "; free space there is " + usable(parent) + " bytes", e);
+        } catch (AccessDeniedException e) {
+            throw new StoreException("cannot create " + describe(spec) + ": permission denied in " + parent, e);
+        } catch (IOException e) {
+            throw new StoreException("cannot create " + describe(spec) + " at " + path + ": " + e.getMessage(), e);
+        } finally {
+            if (header != null) {
+                header.unmap();
+            }
+            if (h != null) {
+                h.close();
+            }
+            try {
+                files.unlink(tmp);
+            } catch (IOException e) {
+                if (!linked) {
+                    tmp.toFile().deleteOnExit();
+                }
+            }
+        }
+    }
+
+    private void writeHeader(long a, ObjectSpec spec) {
+        MEMORY.setMemory(a, ObjectHeader.HEADER_LENGTH, (byte) 0);
+        MEMORY.writeInt(a + ObjectHeader.VERSION_OFFSET, ObjectHeader.VERSION);
+        MEMORY.writeInt(a + ObjectHeader.TYPE_OFFSET, spec.type().tag());
+        MEMORY.writeLong(a + ObjectHeader.USER_SIZE_OFFSET, spec.userSize());
+        MEMORY.writeInt(a + ObjectHeader.HEADER_LENGTH_OFFSET, ObjectHeader.HEADER_LENGTH);
+        MEMORY.writeInt(a + ObjectHeader.LIFETIME_OFFSET, spec.lifetime() == Lifetime.PERSISTENT
+                ? ObjectHeader.LIFETIME_PERSISTENT : ObjectHeader.LIFETIME_UNTIL_LAST_CLOSE);
+        MEMORY.writeInt(a + ObjectHeader.ATTACH_CAPACITY_OFFSET, ObjectHeader.ATTACH_CAPACITY);
+        MEMORY.writeLong(a + ObjectHeader.CREATOR_OFFSET, processes.selfWord());
+        MEMORY.writeLong(a + ObjectHeader.CREATED_AT_OFFSET, System.currentTimeMillis());
+        MEMORY.writeLong(a + ObjectHeader.attachEntryOffset(0), processes.selfWord());
+        MEMORY.writeInt(a + ObjectHeader.STATE_OFFSET, ObjectHeader.STATE_READY);
+        MEMORY.writeVolatileLong(a + ObjectHeader.MAGIC_OFFSET, ObjectHeader.MAGIC);
+    }
+
+    /**
+     * Opens and attaches.
+     *
+     * @return the region, or null when the object was being removed (the caller retries)
+     */
+    private PosixRegion tryOpen(ObjectSpec spec, Access access) {
+        Path path = pathOf(spec);
+        FileOps.Handle h = null;
+        Mapping header = null;
+        try {
+            try {
+                h = files.open(path, true);
+            } catch (AccessDeniedException denied) {
+                if (access == Access.READ_WRITE) {
+                    throw new StoreException("permission denied opening " + describe(spec) + " at " + path
+                            + " for writing; ask its creator to widen permissions(...)", denied);
+                }
+                h = files.open(path, false);
+            }
+            long fileSize = h.size();
+            if (fileSize < ObjectHeader.HEADER_LENGTH) {
+                throw new IncompatibleStoreException(path + " is not a ShmStore object: it is " + fileSize
+                        + " bytes, shorter than the " + ObjectHeader.HEADER_LENGTH + "-byte header");
+            }
+            header = files.map(h, 0, ObjectHeader.HEADER_LENGTH, h.writable());
+            checkHeader(header.address(), spec, path, fileSize);
+            PosixRegion r = new PosixRegion(this, spec, path, h, header, access, false, -1);
+            h = null;
+            header = null;
+            return r.attach() ? r : null;
+        } catch (NoSuchFileException e) {
+            throw new StoreNotFoundException("no " + spec.type().label() + " named " + (spec.fileBacked()
+                    ? "at " + path : Names.quote(spec.name()) + " in " + path.getParent()));
+        } catch (AccessDeniedException e) {
+            throw new StoreException("permission denied opening " + describe(spec) + " at " + path, e);
+        } catch (FileSystemException e) {
+            throw new StoreException("cannot open " + describe(spec) + " at " + path + ": " + e.getReason(), e);
+        } catch (IOException e) {
+            throw new StoreException("cannot open " + describe(spec) + " at " + path + ": " + e.getMessage(), e);
+        } finally {
+            if (header != null) {
+                header.unmap();
+            }
+            if (h != null) {
+                h.close();
+            }
+        }
+    }
+
+    private static void checkHeader(long a, ObjectSpec spec, Path path, long fileSize) {
+        long magic = MEMORY.readVolatileLong(a + ObjectHeader.MAGIC_OFFSET);
+        if (magic != ObjectHeader.MAGIC) {
+            throw new IncompatibleStoreException(path + " is not a ShmStore object: its first bytes are \""
+                    + ObjectHeader.describeMagic(magic) + "\", expected \"SHMNAMED\"");
+        }
+        int version = MEMORY.readInt(a + ObjectHeader.VERSION_OFFSET);
+        if (version != ObjectHeader.VERSION) {
+            throw new IncompatibleStoreException(path + " has object format version " + version
+                    + "; this ShmStore reads version " + ObjectHeader.VERSION);
+        }
+        int tag = MEMORY.readInt(a + ObjectHeader.TYPE_OFFSET);
+        ObjectType found = ObjectType.ofTag(tag);
+        if (found != spec.type()) {
+            throw new IncompatibleStoreException(Names.quote(spec.displayName()) + " is "
+                    + (found == null ? "an object of unknown type " + tag : found.withArticle())
+                    + ", not " + spec.type().withArticle());
+        }
+        int headerLength = MEMORY.readInt(a + ObjectHeader.HEADER_LENGTH_OFFSET);
+        long userSize = MEMORY.readLong(a + ObjectHeader.USER_SIZE_OFFSET);
+        if (headerLength != ObjectHeader.HEADER_LENGTH || userSize < 0 || userSize > ObjectHeader.MAX_USER_SIZE
+                || ObjectHeader.HEADER_LENGTH + userSize > fileSize) {
+            throw new StoreCorruptedException(path + " has an inconsistent header: header length " + headerLength
+                    + ", user size " + userSize + ", but the file is " + fileSize + " bytes");
+        }
+    }
+
+    /**
+     * For a name that is taken: removes the object if it is being removed or if every process attached
+     * to an {@link Lifetime#UNTIL_LAST_CLOSE} object has died.
+     *
+     * @return true when the name may be free now
+     */
+    private boolean removeIfStale(ObjectSpec spec) {
+        PosixRegion r;
+        try {
+            r = tryOpen(spec, Access.READ_WRITE);
+        } catch (StoreNotFoundException gone) {
+            return true;
+        } catch (IncompatibleStoreException other) {
+            throw new StoreExistsException("cannot create " + describe(spec) + ": the name is taken; "
+                    + other.getMessage(), other);
+        }
+        if (r == null) {
+            return true;
+        }
+        r.close();
+        return false;
+    }
+
+    long headerLockTimeoutNanos() {
+        return HEADER_LOCK_TIMEOUT_NANOS;
+    }
+
+    static String describe(ObjectSpec spec) {
+        return spec.type().label() + " " + Names.quote(spec.displayName());
+    }
+
+    private static long usable(Path dir) {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

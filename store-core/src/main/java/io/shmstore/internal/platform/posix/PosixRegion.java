@@ -1,0 +1,298 @@
+package io.shmstore.internal.platform.posix;
+
+import io.shmstore.ReadOnlyStoreException;
+import io.shmstore.StoreException;
+import io.shmstore.StoreFullException;
+import io.shmstore.StoreNotFoundException;
+import io.shmstore.internal.platform.Mapping;
+import io.shmstore.internal.platform.Names;
+import io.shmstore.internal.platform.ObjectHeader;
+import io.shmstore.internal.platform.ObjectSpec;
+import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.platform.Region;
+import io.shmstore.internal.sync.LocalOwner;
+import io.shmstore.internal.sync.LockWord;
+import io.shmstore.memory.Access;
+import io.shmstore.memory.Lifetime;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * One handle on a POSIX named object: the open file, its header mapped for the attach protocol
+ * described in {@link PosixBackend}, and the index of this handle's attach entry ({@code -1} for a
+ * handle that could only open the file for reading).
+ */
+final class PosixRegion implements Region {
+    private static final Memory MEMORY = OS.memory();
+
+    private final PosixBackend backend;
+    private final ObjectSpec spec;
+    private final Path path;
+    private final FileOps.Handle file;
+    private final Mapping header;
+    private final Access access;
+    private final boolean created;
+    private final long userSize;
+    private final Lifetime lifetime;
+    private final LocalOwner headerLockOwner;
+    private final LockWord headerLock;
+    private int slot;
+    private boolean closed;
+
+    PosixRegion(PosixBackend backend, ObjectSpec spec, Path path, FileOps.Handle file, Mapping header,
+                Access access, boolean created, int slot) {
+        this.backend = backend;
+        this.spec = spec;
+        this.path = path;
+        this.file = file;
+        this.header = header;
+        this.access = access;
+        this.created = created;
+        this.slot = slot;
+        long a = header.address();
+        this.userSize = MEMORY.readLong(a + ObjectHeader.USER_SIZE_OFFSET);
+        this.lifetime = MEMORY.readInt(a + ObjectHeader.LIFETIME_OFFSET) == ObjectHeader.LIFETIME_PERSISTENT
+                ? Lifetime.PERSISTENT : Lifetime.UNTIL_LAST_CLOSE;
+        if (header.writable()) {
+            this.headerLockOwner = LocalOwner.register(new LockKey(file.fileKey(), ObjectHeader.LOCK_OFFSET));
+            this.headerLock = new LockWord(a + ObjectHeader.LOCK_OFFSET, backend.waiter(), backend.processes(),
+                    headerLockOwner, "the header lock of " + PosixBackend.describe(spec));
+        } else {
+            this.headerLockOwner = null;
+            this.headerLock = null;
+        }
+    }
+
+    /** Identity of a lock word: the file it lives in and its offset there. */
+    record LockKey(Object fileKey, long offset) {
+    }
+
+    /**
+     * Adds this handle to the attach table.
+     *
+     * @return false when the object is being removed (this handle is closed; retry from the name)
+     * @throws StoreNotFoundException when every process attached to it had died, so it was removed now
+     */
+    synchronized boolean attach() {
+        long a = header.address();
+        if (headerLock == null) {
+            if (MEMORY.readVolatileInt(a + ObjectHeader.STATE_OFFSET) == ObjectHeader.STATE_REMOVED) {
+                release();
+                return false;
+            }
+            return true;
+        }
+        headerLock.acquire(backend.headerLockTimeoutNanos());
+        boolean attached = false;
+        try {
+            if (MEMORY.readVolatileInt(a + ObjectHeader.STATE_OFFSET) != ObjectHeader.STATE_READY) {
+                return false;
+            }
+            int live = reap();
+            if (live == 0 && lifetime == Lifetime.UNTIL_LAST_CLOSE) {
+                remove();
+                throw new StoreNotFoundException("no " + spec.type().label() + " named "
+                        + Names.quote(spec.displayName()) + ": every process that had it open exited without"
+                        + " closing it, so it was removed");
+            }
+            long self = backend.processes().selfWord();
+            for (int i = 0; i < ObjectHeader.ATTACH_CAPACITY; i++) {
+                long at = a + ObjectHeader.attachEntryOffset(i);
+                if (MEMORY.readVolatileLong(at) == 0) {
+                    MEMORY.writeVolatileLong(at, self);
+                    slot = i;
+                    attached = true;
+                    return true;
+                }
+            }
+            throw new StoreFullException("cannot open " + PosixBackend.describe(spec) + ": its attach table is full ("
+                    + ObjectHeader.ATTACH_CAPACITY + " open handles across live processes)");
+        } finally {
+            headerLock.release();
+            if (!attached) {
+                release();
+            }
+        }
+    }
+
+    /** Clears entries of dead processes; returns how many live entries remain. Header lock held. */
+    private int reap() {
+        long a = header.address();
+        ProcessProbe probe = backend.processes();
+        int live = 0;
+        for (int i = 0; i < ObjectHeader.ATTACH_CAPACITY; i++) {
+            long at = a + ObjectHeader.attachEntryOffset(i);
+            long e = MEMORY.readVolatileLong(at);
+            if (e == 0) {
+                continue;
+            }
+            if (probe.isAlive(ProcessProbe.pidOf(e), ProcessProbe.tagOf(e))) {
+                live++;
+            } else {
+                MEMORY.writeVolatileLong(at, 0);
+            }
+        }
+        return live;
+    }
+
+    /** Marks the object removed and unlinks its name if the name still refers to it. Header lock held. */
+    private void remove() {
+        MEMORY.writeVolatileInt(header.address() + ObjectHeader.STATE_OFFSET, ObjectHeader.STATE_REMOVED);
+        if (Objects.equals(backend.files().fileKeyOf(path), file.fileKey())) {
+            try {
+                backend.files().unlink(path);
+            } catch (IOException e) {
+                throw new StoreException("cannot remove " + PosixBackend.describe(spec) + " at " + path + ": " + e, e);
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return spec.displayName();
+    }
+
+    @Override
+    public long size() {
+        return userSize;
+    }
+
+    @Override
+    public Access access() {
+        return access;
+    }
+
+    @Override
+    public Lifetime lifetime() {
+        return lifetime;
+    }
+
+    @Override
+    public boolean created() {
+        return created;
+    }
+
+    /** The path of the file, for tools and tests. */
+    Path path() {
+        return path;
+    }
+
+    @Override
+    public Mapping map(long offset, long length, Access viewAccess) {
+        if (viewAccess == Access.READ_WRITE && (access == Access.READ_ONLY || !file.writable())) {
+            throw new ReadOnlyStoreException("cannot map a writable view of " + PosixBackend.describe(spec)
+                    + ": it was opened read-only");
+        }
+        int page = backend.files().pageSize();
+        long fileOffset = ObjectHeader.HEADER_LENGTH + offset;
+        long aligned = fileOffset - (fileOffset % page);
+        long delta = fileOffset - aligned;
+        Mapping base;
+        synchronized (this) {
+            checkOpen();
+            try {
+                base = backend.files().map(file, aligned, length + delta, viewAccess == Access.READ_WRITE);
+            } catch (IOException e) {
+                throw new StoreException("cannot map " + length + " bytes at offset " + offset + " of "
+                        + PosixBackend.describe(spec) + ": " + e.getMessage(), e);
+            }
+        }
+        return delta == 0 ? base : new OffsetMapping(base, delta, length);
+    }
+
+    /** A view that starts inside its first page. */
+    private record OffsetMapping(Mapping base, long delta, long length) implements Mapping {
+        @Override
+        public long address() {
+            return base.address() + delta;
+        }
+
+        @Override
+        public boolean writable() {
+            return base.writable();
+        }
+
+        @Override
+        public void unmap() {
+            base.unmap();
+        }
+    }
+
+    /** The user area's first bytes, mapped for a mutex or event word; unmapped on close by the caller. */
+    Mapping mapControlWord() {
+        return map(0, Math.min(userSize, backend.files().pageSize()), Access.READ_WRITE);
+    }
+
+    /** Identity of the lock word at {@code userOffset} of the user area. */
+    LockKey lockKey(long userOffset) {
+        return new LockKey(file.fileKey(), ObjectHeader.HEADER_LENGTH + userOffset);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (headerLock != null && slot >= 0) {
+                headerLock.acquire(backend.headerLockTimeoutNanos());
+                try {
+                    long a = header.address();
+                    long at = a + ObjectHeader.attachEntryOffset(slot);
+                    if (MEMORY.readVolatileLong(at) == backend.processes().selfWord()) {
+                        MEMORY.writeVolatileLong(at, 0);
+                    }
+                    int live = reap();
+                    if (live == 0 && lifetime == Lifetime.UNTIL_LAST_CLOSE
+                            && MEMORY.readVolatileInt(a + ObjectHeader.STATE_OFFSET) == ObjectHeader.STATE_READY) {
+                        remove();
+                    }
+                } finally {
+                    headerLock.release();
+                }
+            }
+        } finally {
+            release();
+        }
+    }
+
+    @Override
+    public synchronized void destroy() {
+        checkOpen();
+        if (headerLock == null || access == Access.READ_ONLY) {
+            throw new ReadOnlyStoreException("cannot destroy " + PosixBackend.describe(spec)
+                    + " through a read-only handle");
+        }
+        headerLock.acquire(backend.headerLockTimeoutNanos());
+        try {
+            if (MEMORY.readVolatileInt(header.address() + ObjectHeader.STATE_OFFSET) == ObjectHeader.STATE_READY) {
+                remove();
+            }
+        } finally {
+            headerLock.release();
+        }
+        close();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(PosixBackend.describe(spec) + " is closed");
+        }
+    }
+
+    /** Unmaps the header and closes the file; no attach-table change. */
+    private void release() {
+        if (!closed) {
+            closed = true;
+            header.unmap();
+            file.close();
+            if (headerLockOwner != null) {
+                headerLockOwner.unregister();
+            }
+        }
+    }
+}

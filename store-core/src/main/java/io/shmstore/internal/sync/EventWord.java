@@ -1,0 +1,108 @@
+package io.shmstore.internal.sync;
+
+import io.shmstore.internal.platform.Waiter;
+import io.shmstore.memory.EventMode;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
+
+/**
+ * The cross-process event protocol on 16 bytes of shared memory.
+ *
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |                 state (0 clear, 1 signalled)                  |  0  futex word
+ *  +---------------------------------------------------------------+
+ *  |                 waiters                                       |  4
+ *  +---------------------------------------------------------------+
+ *  |                 mode (1 auto-reset, 2 manual-reset)           |  8
+ *  +---------------------------------------------------------------+
+ *  |                 signals (count, wraps)                        | 12
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>{@link #signal()} stores {@code state = 1} (volatile), then wakes one sleeper (auto-reset) or all
+ * (manual-reset) if {@code waiters} is non-zero. A waiter consumes an auto-reset signal by CAS
+ * {@code 1 -> 0}; a manual-reset signal is only observed. A waiter increments {@code waiters} before
+ * re-reading {@code state} and sleeping on it, so a signal is never lost between the check and the
+ * sleep (the same argument as {@link LockWord}'s release).
+ */
+public final class EventWord {
+    public static final int STATE_OFFSET = 0;
+    public static final int WAITERS_OFFSET = 4;
+    public static final int MODE_OFFSET = 8;
+    public static final int SIGNALS_OFFSET = 12;
+    public static final int LENGTH = 16;
+
+    private static final int MODE_AUTO = 1;
+    private static final int MODE_MANUAL = 2;
+    /** Sleeps are bounded so a poll-based waiter and a lost futex wake (never expected) cost little. */
+    private static final long MAX_SLEEP_NANOS = 100_000_000L;
+
+    private static final Memory MEMORY = OS.memory();
+
+    private final long address;
+    private final Waiter waiter;
+    private final EventMode mode;
+
+    public EventWord(long address, Waiter waiter) {
+        this.address = address;
+        this.waiter = waiter;
+        this.mode = MEMORY.readVolatileInt(address + MODE_OFFSET) == MODE_MANUAL ? EventMode.MANUAL_RESET : EventMode.AUTO_RESET;
+    }
+
+    /** Writes a fresh event into memory no other process can see yet. */
+    public static void initialize(long address, EventMode mode) {
+        MEMORY.setMemory(address, LENGTH, (byte) 0);
+        MEMORY.writeVolatileInt(address + MODE_OFFSET, mode == EventMode.MANUAL_RESET ? MODE_MANUAL : MODE_AUTO);
+    }
+
+    /** The mode fixed when the event was created. */
+    public EventMode mode() {
+        return mode;
+    }
+
+    public void signal() {
+        MEMORY.writeVolatileInt(address + STATE_OFFSET, 1);
+        MEMORY.addInt(address + SIGNALS_OFFSET, 1);
+        if (MEMORY.readVolatileInt(address + WAITERS_OFFSET) > 0) {
+            waiter.wake(address + STATE_OFFSET, mode == EventMode.AUTO_RESET ? 1 : Integer.MAX_VALUE);
+        }
+    }
+
+    public void reset() {
+        MEMORY.writeVolatileInt(address + STATE_OFFSET, 0);
+    }
+
+    /** True when signalled within {@code timeoutNanos}, false on timeout. */
+    public boolean await(long timeoutNanos) {
+        long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+        if (deadline < 0 && timeoutNanos > 0) {
+            deadline = Long.MAX_VALUE;
+        }
+        while (true) {
+            if (consume()) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            MEMORY.addInt(address + WAITERS_OFFSET, 1);
+            try {
+                if (MEMORY.readVolatileInt(address + STATE_OFFSET) == 0) {
+                    waiter.await(address + STATE_OFFSET, 0, Math.min(left, MAX_SLEEP_NANOS));
+                }
+            } finally {
+                MEMORY.addInt(address + WAITERS_OFFSET, -1);
+            }
+        }
+    }
+
+    private boolean consume() {
+        if (mode == EventMode.MANUAL_RESET) {
+            return MEMORY.readVolatileInt(address + STATE_OFFSET) == 1;
+        }
+        return MEMORY.readVolatileInt(address + STATE_OFFSET) == 1
+                && MEMORY.compareAndSwapInt(address + STATE_OFFSET, 1, 0);
+    }
+}

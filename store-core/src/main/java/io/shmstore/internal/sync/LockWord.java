@@ -1,0 +1,209 @@
+package io.shmstore.internal.sync;
+
+import io.shmstore.LockTimeoutException;
+import io.shmstore.StoreCorruptedException;
+import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.platform.Waiter;
+import io.shmstore.memory.Ownership;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cross-process mutex protocol on 16 bytes of shared memory; used by named mutexes, by object
+ * headers and by the store's segments.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                       owner pid (0 = free)                    |  0  futex word
+ *  +---------------------------------------------------------------+
+ *  |                       owner start tag                         |  4
+ *  +---------------------------------------------------------------+
+ *  |                       waiters                                 |  8
+ *  +---------------------------------------------------------------+
+ *  |                       recoveries                              | 12
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p><b>Owner word</b> (bytes 0-7, 8-byte aligned): {@code startTag << 32 | pid}, 0 when free.
+ * Acquire is one CAS {@code 0 -> self}; release one CAS {@code self -> 0}. Both are full fences, so
+ * the data the lock guards is published by release and visible after acquire. No system call happens
+ * unless someone waits.
+ *
+ * <p><b>Waiting</b>: a contender spins briefly, then adds itself to {@code waiters} (atomic add),
+ * re-reads the owner word and sleeps on its low half (the pid) through the platform {@link Waiter}
+ * for at most {@link #LIVENESS_CHECK_NANOS}. Release reads {@code waiters} after its CAS and wakes
+ * one sleeper only when it is non-zero. Because the increment and the CAS are both sequentially
+ * consistent, either the releaser sees the waiter or the waiter sees the free word: no lost wake-up.
+ *
+ * <p><b>Dead owners</b>: the kernel does not wake a sleeper when the owner dies, so every sleep is
+ * bounded and a sleeper checks the owner's liveness (pid alive, not a zombie, same start tag, or for
+ * this process, the owning thread alive) each time it wakes. A dead owner's word is replaced by CAS
+ * {@code dead -> self}; the winner gets {@link Ownership#ABANDONED} and increments
+ * {@code recoveries}. Detection takes at most one sleep, {@value #LIVENESS_CHECK_NANOS} ns, plus a
+ * read of {@code /proc}.
+ */
+public final class LockWord {
+    public static final int OWNER_OFFSET = 0;
+    public static final int WAITERS_OFFSET = 8;
+    public static final int RECOVERIES_OFFSET = 12;
+    public static final int LENGTH = 16;
+
+    /** Longest sleep between liveness checks of the owner. */
+    public static final long LIVENESS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final int SPINS = 200;
+
+    private static final Memory MEMORY = OS.memory();
+
+    private final long address;
+    private final Waiter waiter;
+    private final ProcessProbe probe;
+    private final LocalOwner local;
+    private final String name;
+    private final long self;
+
+    /**
+     * @param address 8-byte aligned address of the 16 bytes in a shared, writable mapping
+     * @param local   the owner record shared by all handles on this lock in this process
+     * @param name    what the lock guards, for messages
+     */
+    public LockWord(long address, Waiter waiter, ProcessProbe probe, LocalOwner local, String name) {
+        if ((address & 7) != 0) {
+            throw new IllegalArgumentException("lock word at " + Long.toHexString(address) + " is not 8-byte aligned");
+        }
+        this.address = address;
+        this.waiter = waiter;
+        this.probe = probe;
+        this.local = local;
+        this.name = name;
+        this.self = probe.selfWord();
+    }
+
+    /** Acquires without waiting; {@code null} when a live owner holds the lock. */
+    public Ownership tryAcquire() {
+        checkNotHeld();
+        long w = MEMORY.readVolatileLong(address);
+        if (w == 0) {
+            return MEMORY.compareAndSwapLong(address, 0, self) ? owned(Ownership.ACQUIRED) : null;
+        }
+        return isDead(w) && takeOver(w) ? owned(Ownership.ABANDONED) : null;
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos} for the lock.
+     *
+     * @throws LockTimeoutException naming the owner pid when a live owner still holds it at the deadline
+     * @throws IllegalStateException when the calling thread already holds it
+     */
+    public Ownership acquire(long timeoutNanos) {
+        checkNotHeld();
+        if (MEMORY.compareAndSwapLong(address, 0, self)) {
+            return owned(Ownership.ACQUIRED);
+        }
+        for (int i = 0; i < SPINS; i++) {
+            Thread.onSpinWait();
+            if (MEMORY.readVolatileLong(address) == 0 && MEMORY.compareAndSwapLong(address, 0, self)) {
+                return owned(Ownership.ACQUIRED);
+            }
+        }
+        long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
+        if (deadline < 0 && timeoutNanos > 0) {
+            deadline = Long.MAX_VALUE;
+        }
+        while (true) {
+            long w = MEMORY.readVolatileLong(address);
+            if (w == 0) {
+                if (MEMORY.compareAndSwapLong(address, 0, self)) {
+                    return owned(Ownership.ACQUIRED);
+                }
+                continue;
+            }
+            if (isDead(w)) {
+                if (takeOver(w)) {
+                    return owned(Ownership.ABANDONED);
+                }
+                continue;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                int pid = ProcessProbe.pidOf(w);
+                throw new LockTimeoutException("timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                        + " ms waiting for " + name + ", held by live process " + pid, pid);
+            }
+            MEMORY.addInt(address + WAITERS_OFFSET, 1);
+            try {
+                if (MEMORY.readVolatileLong(address) == w) {
+                    waiter.await(address + OWNER_OFFSET, (int) w, Math.min(left, LIVENESS_CHECK_NANOS));
+                }
+            } finally {
+                MEMORY.addInt(address + WAITERS_OFFSET, -1);
+            }
+        }
+    }
+
+    /** @throws IllegalMonitorStateException when the calling thread does not hold the lock */
+    public void release() {
+        if (local.owner != Thread.currentThread()) {
+            throw new IllegalMonitorStateException(name + " is not held by thread \"" + Thread.currentThread().getName()
+                    + "\"" + (local.owner == null ? "" : "; it is held by thread \"" + local.owner.getName() + "\""));
+        }
+        local.owner = null;
+        if (!MEMORY.compareAndSwapLong(address, self, 0)) {
+            long w = MEMORY.readVolatileLong(address);
+            throw new StoreCorruptedException(name + " was taken from this process while held: owner word is now pid "
+                    + ProcessProbe.pidOf(w));
+        }
+        if (MEMORY.readVolatileInt(address + WAITERS_OFFSET) > 0) {
+            waiter.wake(address + OWNER_OFFSET, 1);
+        }
+    }
+
+    public boolean isHeldByCurrentThread() {
+        return local.owner == Thread.currentThread() && MEMORY.readVolatileLong(address) == self;
+    }
+
+    /** Pid of the current owner, 0 when free. */
+    public int ownerPid() {
+        return ProcessProbe.pidOf(MEMORY.readVolatileLong(address));
+    }
+
+    /** How many times an abandoned lock was taken over, across all processes. */
+    public int recoveries() {
+        return MEMORY.readVolatileInt(address + RECOVERIES_OFFSET);
+    }
+
+    /** Zeroes a lock word that no process can be using yet (a new object under construction). */
+    public static void initialize(long address) {
+        MEMORY.setMemory(address, LENGTH, (byte) 0);
+    }
+
+    private void checkNotHeld() {
+        if (local.owner == Thread.currentThread()) {
+            throw new IllegalStateException(name + " is already held by this thread; it is not reentrant");
+        }
+    }
+
+    private boolean isDead(long w) {
+        if (w == self) {
+            Thread t = local.owner;
+            return t != null && !t.isAlive();
+        }
+        return !probe.isAlive(ProcessProbe.pidOf(w), ProcessProbe.tagOf(w));
+    }
+
+    private boolean takeOver(long dead) {
+        if (MEMORY.compareAndSwapLong(address, dead, self)) {
+            MEMORY.addInt(address + RECOVERIES_OFFSET, 1);
+            return true;
+        }
+        return false;
+    }
+
+    private Ownership owned(Ownership how) {
+        local.owner = Thread.currentThread();
+        return how;
+    }
+}

@@ -1,0 +1,83 @@
+package io.shmstore.memory;
+
+import io.shmstore.internal.platform.Backends;
+import io.shmstore.internal.platform.EventHandle;
+import io.shmstore.internal.platform.Names;
+import io.shmstore.internal.platform.ObjectSpec;
+import io.shmstore.internal.platform.ObjectType;
+
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An event shared by name between processes, like a Windows event: one process sleeps in
+ * {@link #await(Duration)} until another calls {@link #signal()}. On Linux the sleeper is a futex
+ * waiter and wakes within microseconds of the signal; it spends no CPU while it waits.
+ *
+ * <ul>
+ *   <li>{@link EventMode#AUTO_RESET}: a signal releases one waiter and the event resets; a signal with
+ *       no waiter stays until one waiter consumes it.</li>
+ *   <li>{@link EventMode#MANUAL_RESET}: a signal releases every waiter and stays until {@link #reset()}.</li>
+ * </ul>
+ * The mode is fixed by whoever creates the event; an opener that asks for another mode gets the
+ * existing one ({@link #mode()} tells).
+ */
+public final class NamedEvent implements AutoCloseable {
+    static final long OBJECT_SIZE = 4096;
+
+    private final EventHandle handle;
+
+    private NamedEvent(EventHandle handle) {
+        this.handle = handle;
+    }
+
+    public static NamedEvent createOrOpen(String name, EventMode mode) {
+        return createOrOpen(name, mode, SharedMemory.OWNER_ONLY);
+    }
+
+    public static NamedEvent createOrOpen(String name, EventMode mode, Set<PosixFilePermission> permissions) {
+        Names.check(name);
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(permissions, "permissions");
+        return new NamedEvent(Backends.current().event(new ObjectSpec(name, null, ObjectType.EVENT, OBJECT_SIZE,
+                Set.copyOf(permissions), Lifetime.UNTIL_LAST_CLOSE), mode));
+    }
+
+    public void signal() {
+        handle.signal();
+    }
+
+    /** Clears the signal (of use for a manual-reset event). */
+    public void reset() {
+        handle.reset();
+    }
+
+    /** Waits up to {@code timeout}; true when signalled, false when the time ran out. */
+    public boolean await(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout " + timeout + " is negative");
+        }
+        return handle.await(NamedMutex.saturatedNanos(timeout));
+    }
+
+    public EventMode mode() {
+        return handle.mode();
+    }
+
+    public String name() {
+        return handle.name();
+    }
+
+    @Override
+    public void close() {
+        handle.close();
+    }
+
+    @Override
+    public String toString() {
+        return "NamedEvent[" + name() + ", " + mode() + "]";
+    }
+}

@@ -1,0 +1,265 @@
+package io.shmstore.memory;
+
+import io.shmstore.IncompatibleStoreException;
+import io.shmstore.ReadOnlyStoreException;
+import io.shmstore.internal.memory.ViewBytesStore;
+import io.shmstore.internal.platform.Backend;
+import io.shmstore.internal.platform.Backends;
+import io.shmstore.internal.platform.Mapping;
+import io.shmstore.internal.platform.Names;
+import io.shmstore.internal.platform.ObjectHeader;
+import io.shmstore.internal.platform.ObjectSpec;
+import io.shmstore.internal.platform.ObjectType;
+import io.shmstore.internal.platform.Region;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A named mapping shared between processes: the portable form of Windows' file mappings.
+ *
+ * <pre>{@code
+ * try (SharedMemory mem = SharedMemory.create("prices", 1 << 20);          // CreateFileMapping
+ *      MemoryView view = mem.map(0, 4096, Access.READ_WRITE)) {            // MapViewOfFile
+ *     view.bytes().writeLong(0, 42);
+ * }
+ * // another process
+ * try (SharedMemory mem = SharedMemory.open("prices", Access.READ_ONLY);    // OpenFileMapping
+ *      MemoryView view = mem.map(0, 4096, Access.READ_ONLY)) {
+ *     long v = view.bytes().readLong(0);
+ * }
+ * }</pre>
+ *
+ * <p>Memory-only mappings live in the shm directory ({@code /dev/shm} on Linux; see
+ * {@code shmstore.dir}) and default to {@link Lifetime#UNTIL_LAST_CLOSE}; file-backed ones
+ * ({@link #createBackedBy}) default to {@link Lifetime#PERSISTENT}. New objects are owner-only (0600)
+ * unless {@link Builder#permissions} widens them. Names share one namespace with {@link NamedMutex}
+ * and {@link NamedEvent}. A handle is thread-safe.
+ */
+public final class SharedMemory implements AutoCloseable {
+    /** Owner read and write: the default permissions of every new object. */
+    public static final Set<PosixFilePermission> OWNER_ONLY =
+            Set.copyOf(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+
+    private final Region region;
+
+    private SharedMemory(Region region) {
+        this.region = region;
+    }
+
+    /** Creates a memory-only mapping of {@code size} bytes; fails if the name is taken. */
+    public static SharedMemory create(String name, long size) {
+        return named(name).size(size).create();
+    }
+
+    /** Opens an existing mapping by name. */
+    public static SharedMemory open(String name, Access access) {
+        return named(name).open(access);
+    }
+
+    /** Opens an existing mapping by name for reading and writing. */
+    public static SharedMemory open(String name) {
+        return open(name, Access.READ_WRITE);
+    }
+
+    /**
+     * Creates the mapping, or opens it if it exists; of many processes racing, exactly one creates
+     * ({@link #created()}).
+     */
+    public static SharedMemory createOrOpen(String name, long size) {
+        return named(name).size(size).createOrOpen();
+    }
+
+    /** Creates a mapping backed by a new file at {@code file}; it persists until {@link #destroy()}. */
+    public static SharedMemory createBackedBy(Path file, long size) {
+        return backedBy(file).size(size).create();
+    }
+
+    /** Opens a file-backed mapping. */
+    public static SharedMemory openBackedBy(Path file, Access access) {
+        return backedBy(file).open(access);
+    }
+
+    /** Options for a memory-only mapping. The name is checked now, before the file system is touched. */
+    public static Builder named(String name) {
+        return new Builder(Names.check(name), null);
+    }
+
+    /** Options for a file-backed mapping. */
+    public static Builder backedBy(Path file) {
+        return new Builder(null, Objects.requireNonNull(file, "file"));
+    }
+
+    /** The object name, or the file path of a file-backed mapping. */
+    public String name() {
+        return region.name();
+    }
+
+    /** Usable bytes: views may cover {@code [0, size())}. */
+    public long size() {
+        return region.size();
+    }
+
+    public Access access() {
+        return region.access();
+    }
+
+    public Lifetime lifetime() {
+        return region.lifetime();
+    }
+
+    /** True when this handle created the mapping, false when it opened an existing one. */
+    public boolean created() {
+        return region.created();
+    }
+
+    /**
+     * Maps {@code length} bytes at {@code offset}.
+     *
+     * @throws IllegalArgumentException naming the values when the range is outside {@code [0, size())}
+     * @throws ReadOnlyStoreException   for a writable view of a read-only handle
+     * @throws IllegalStateException    when this handle is closed
+     */
+    public MemoryView map(long offset, long length, Access access) {
+        Objects.requireNonNull(access, "access");
+        if (offset < 0 || length <= 0 || offset > size() || length > size() - offset) {
+            throw new IllegalArgumentException("view [offset " + offset + ", length " + length + "] is outside "
+                    + name() + ", which has " + size() + " bytes");
+        }
+        if (access == Access.READ_WRITE && region.access() == Access.READ_ONLY) {
+            throw new ReadOnlyStoreException("cannot map a writable view of \"" + name() + "\": it was opened read-only");
+        }
+        Mapping m = region.map(offset, length, access);
+        ViewBytesStore store = new ViewBytesStore(m.address(), length, access == Access.READ_WRITE, m::unmap,
+                "\"" + name() + "\"");
+        return new MemoryView(store, offset, length, access, "\"" + name() + "\"");
+    }
+
+    /** Maps the whole mapping with this handle's access. */
+    public MemoryView map() {
+        return map(0, size(), access());
+    }
+
+    /**
+     * Detaches this handle. Views stay valid until closed. Under {@link Lifetime#UNTIL_LAST_CLOSE} the
+     * last live handle across processes removes the name. Idempotent.
+     */
+    @Override
+    public void close() {
+        region.close();
+    }
+
+    /** Removes the name now, whatever the lifetime, and closes this handle; open views stay valid. */
+    public void destroy() {
+        region.destroy();
+    }
+
+    @Override
+    public String toString() {
+        return "SharedMemory[" + name() + ", " + size() + " bytes, " + access() + ", " + lifetime() + "]";
+    }
+
+    /**
+     * Options for creating or opening a mapping. Each option may be set once; the terminal calls check
+     * that the options fit the operation.
+     */
+    public static final class Builder {
+        private final String name;
+        private final Path file;
+        private long size = -1;
+        private Set<PosixFilePermission> permissions;
+        private Lifetime lifetime;
+
+        private Builder(String name, Path file) {
+            this.name = name;
+            this.file = file;
+        }
+
+        /** Size in bytes, 1 to 2^46; needed to create. */
+        public Builder size(long bytes) {
+            if (size != -1) {
+                throw new IllegalStateException("size was already set to " + size);
+            }
+            if (bytes <= 0 || bytes > ObjectHeader.MAX_USER_SIZE) {
+                throw new IllegalArgumentException("size " + bytes + " is out of range: use 1 to "
+                        + ObjectHeader.MAX_USER_SIZE + " bytes");
+            }
+            this.size = bytes;
+            return this;
+        }
+
+        /** Who may open a created object; default {@link SharedMemory#OWNER_ONLY}. */
+        public Builder permissions(Set<PosixFilePermission> perms) {
+            Objects.requireNonNull(perms, "permissions");
+            if (permissions != null) {
+                throw new IllegalStateException("permissions were already set to "
+                        + PosixFilePermissions.toString(permissions));
+            }
+            if (!perms.contains(PosixFilePermission.OWNER_READ) || !perms.contains(PosixFilePermission.OWNER_WRITE)) {
+                throw new IllegalArgumentException("permissions " + PosixFilePermissions.toString(perms)
+                        + " must include owner read and write");
+            }
+            this.permissions = Set.copyOf(perms);
+            return this;
+        }
+
+        /** Permissions as {@code ls -l} shows them, e.g. {@code "rw-r-----"}. */
+        public Builder permissions(String rwx) {
+            return permissions(PosixFilePermissions.fromString(rwx));
+        }
+
+        /** When the name goes away; default by kind (see {@link SharedMemory}). */
+        public Builder lifetime(Lifetime value) {
+            Objects.requireNonNull(value, "lifetime");
+            if (lifetime != null) {
+                throw new IllegalStateException("lifetime was already set to " + lifetime);
+            }
+            this.lifetime = value;
+            return this;
+        }
+
+        public SharedMemory create() {
+            return new SharedMemory(Backends.current().create(spec(true)));
+        }
+
+        public SharedMemory createOrOpen() {
+            Region r = Backends.current().createOrOpen(spec(true));
+            if (!r.created() && r.size() < size) {
+                long found = r.size();
+                r.close();
+                throw new IncompatibleStoreException("\"" + (name != null ? name : file) + "\" exists with "
+                        + found + " bytes, smaller than the " + size + " bytes asked for");
+            }
+            return new SharedMemory(r);
+        }
+
+        public SharedMemory open(Access access) {
+            Objects.requireNonNull(access, "access");
+            if (permissions != null || lifetime != null) {
+                throw new IllegalStateException("permissions and lifetime apply when creating; open() got "
+                        + (permissions != null ? "permissions " + PosixFilePermissions.toString(permissions) : "")
+                        + (lifetime != null ? " lifetime " + lifetime : ""));
+            }
+            return new SharedMemory(Backends.current().open(spec(false), access));
+        }
+
+        private ObjectSpec spec(boolean creating) {
+            if (creating && size == -1) {
+                throw new IllegalStateException("size must be set to create \"" + (name != null ? name : file) + "\"");
+            }
+            Lifetime lt = lifetime != null ? lifetime : file != null ? Lifetime.PERSISTENT : Lifetime.UNTIL_LAST_CLOSE;
+            Set<PosixFilePermission> perms = permissions != null ? permissions : OWNER_ONLY;
+            return new ObjectSpec(name, file, ObjectType.MEMORY, Math.max(size, 0), perms, lt);
+        }
+    }
+
+    /** The backend in use ("linux", "posix-nio", "windows"), for diagnostics. */
+    public static String backendName() {
+        Backend b = Backends.current();
+        return b.name();
+    }
+}

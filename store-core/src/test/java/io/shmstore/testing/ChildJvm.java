@@ -1,0 +1,168 @@
+package io.shmstore.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A child JVM started with exactly the parent's ShmStore flags (the module flags and system
+ * properties from the parent pom, passed by Surefire as {@code shmstore.test.jvmArgs}), the same class
+ * path, shm directory and backend. Its standard output is read line by line; stderr is inherited so a
+ * child's failure shows in the build log.
+ */
+public final class ChildJvm implements AutoCloseable {
+    private final Process process;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final String description;
+
+    private ChildJvm(Process process, String description) {
+        this.process = process;
+        this.description = description;
+        Thread reader = new Thread(this::pump, "child-stdout-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** The JVM flags every child gets. */
+    public static List<String> jvmArgs() {
+        String args = System.getProperty("shmstore.test.jvmArgs", "").trim();
+        if (args.isEmpty()) {
+            throw new IllegalStateException("shmstore.test.jvmArgs is not set: run the tests through Maven");
+        }
+        List<String> out = new ArrayList<>(Arrays.asList(args.split("\\s+")));
+        for (String p : new String[]{"shmstore.dir", "shmstore.backend"}) {
+            String v = System.getProperty(p);
+            if (v != null) {
+                out.add("-D" + p + "=" + v);
+            }
+        }
+        out.add("-Xmx256m");
+        out.add("-XX:TieredStopAtLevel=1");
+        out.add("-Xshare:auto");
+        return out;
+    }
+
+    /** The command line of a child running {@code mainClass} with {@code args}. */
+    public static List<String> command(Class<?> mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs());
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass.getName());
+        cmd.addAll(Arrays.asList(args));
+        return cmd;
+    }
+
+    public static ChildJvm start(Class<?> mainClass, String... args) {
+        return start(command(mainClass, args), mainClass.getSimpleName() + " " + String.join(" ", args));
+    }
+
+    public static ChildJvm start(List<String> command, String description) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command);
+            pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+            return new ChildJvm(pb.start(), description);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + description, e);
+        }
+    }
+
+    private void pump() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            lines.add("EOF " + e);
+        }
+    }
+
+    /** Waits for the next output line. */
+    public String nextLine(Duration timeout) {
+        try {
+            String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (line == null) {
+                throw new AssertionError("no output from child [" + description + "] within " + timeout
+                        + (process.isAlive() ? "" : "; it exited with " + process.exitValue()));
+            }
+            return line;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Waits for a line starting with {@code prefix}, skipping others; returns the rest of that line. */
+    public String expect(String prefix, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String line = nextLine(Duration.ofNanos(Math.max(left, 1)));
+            if (line.startsWith(prefix)) {
+                return line.substring(prefix.length()).trim();
+            }
+        }
+    }
+
+    /** Sends a line to the child's standard input. */
+    public void send(String line) {
+        try {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        } catch (IOException e) {
+            throw new AssertionError("cannot write to child [" + description + "]", e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** SIGKILL, and wait until the process is gone (reaped). */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("child " + pid() + " survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for a normal exit and returns the exit code. */
+    public int waitFor(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("child [" + description + "] did not exit within " + timeout);
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
