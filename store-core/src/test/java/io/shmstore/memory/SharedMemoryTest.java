@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * backend and again with {@code -Dshmstore.backend=posix-nio}.
  */
 @ExtendWith(ShmDirExtension.class)
+@SuppressWarnings("try") // handles opened only to keep an object alive
 class SharedMemoryTest {
     private static final Duration CHILD = Duration.ofSeconds(60);
 
@@ -233,6 +234,14 @@ class SharedMemoryTest {
                     assertThatThrownBy(() -> view.bytes().compareAndSwapLong(0, 99, 1)).isInstanceOf(ReadOnlyStoreException.class);
                     assertThatThrownBy(() -> view.bytes().bytesForWrite()).isInstanceOf(ReadOnlyStoreException.class);
                     assertThat(view.bytes().readLong(0)).isEqualTo(99);
+                    net.openhft.chronicle.bytes.Bytes<Void> cursor = view.bytes().bytesForRead();
+                    assertThat(cursor.readLong()).isEqualTo(99);
+                    assertThatThrownBy(() -> cursor.writeLong(0, 5)).isInstanceOf(ReadOnlyStoreException.class);
+                    cursor.clear();
+                    // Chronicle's text appenders wrap what the store throws
+                    assertThatThrownBy(() -> cursor.append("x")).hasRootCauseInstanceOf(ReadOnlyStoreException.class);
+                    assertThatThrownBy(() -> cursor.writeInt(7)).isInstanceOf(ReadOnlyStoreException.class);
+                    cursor.releaseLast();
                 }
             }
             try (MemoryView roView = mem.map(0, 4096, Access.READ_ONLY)) {
@@ -260,6 +269,24 @@ class SharedMemoryTest {
                 assertThat(line).isEqualTo("FIRST 31337");
             }
             assertThat(rw.bytes().readLong(0)).isEqualTo(31337);
+        }
+    }
+
+    @Test
+    void accessOutsideAViewIsRefusedNamingTheRangeNotACrash() {
+        try (SharedMemory mem = SharedMemory.create("bounds", 3 * 4096);
+             MemoryView view = mem.map(4096, 4096, Access.READ_WRITE)) {
+            var bytes = view.bytes();
+            assertThatThrownBy(() -> bytes.writeLong(4090, 1)).isInstanceOf(IndexOutOfBoundsException.class)
+                    .hasMessageContaining("4090").hasMessageContaining("4096-byte view");
+            assertThatThrownBy(() -> bytes.readLong(-8)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> bytes.readInt(1L << 40)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> bytes.write(4000, new byte[200], 0, 200)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> bytes.write8bit(4090, "far too long", 0, 12)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> bytes.zeroOut(4000, 9000)).isInstanceOf(IndexOutOfBoundsException.class);
+            assertThatThrownBy(() -> bytes.compareAndSwapLong(4092, 0, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+            bytes.writeLong(4088, 7);
+            assertThat(bytes.readLong(4088)).isEqualTo(7);
         }
     }
 

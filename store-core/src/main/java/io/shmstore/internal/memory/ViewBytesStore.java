@@ -1,6 +1,8 @@
 package io.shmstore.internal.memory;
 
 import io.shmstore.ReadOnlyStoreException;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.NativeBytes;
 import net.openhft.chronicle.bytes.RandomDataInput;
 import net.openhft.chronicle.bytes.VanillaBytes;
 import net.openhft.chronicle.bytes.internal.NativeBytesStore;
@@ -18,6 +20,11 @@ import java.nio.ByteBuffer;
  * throw {@link ReadOnlyStoreException} first; the default methods of Chronicle's interfaces all end in
  * one of these. The contract test {@code ReadOnlyViewTest} calls every writing method of the
  * {@code BytesStore} interface on a read-only view to keep this list complete.
+ *
+ * <p>Chronicle's native stores trust the offsets they are given; a view does not: the primitive
+ * reads and every write check their range against the view and throw {@link IndexOutOfBoundsException}
+ * naming it, where the plain store would touch memory outside the mapping. (Longer than most classes
+ * here because it has to list Chronicle's write paths one by one.)
  */
 public final class ViewBytesStore extends NativeBytesStore<Void> {
     private final boolean writable;
@@ -39,6 +46,22 @@ public final class ViewBytesStore extends NativeBytesStore<Void> {
         }
     }
 
+    private void checkWrite(long offset, long length) {
+        checkWrite();
+        check(offset, length);
+    }
+
+    /**
+     * Chronicle's native stores trust their callers' offsets; outside the mapping that means SIGSEGV
+     * or SIGBUS. A view checks every range it is given.
+     */
+    private void check(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > limit - length) {
+            throw new IndexOutOfBoundsException("bytes [" + offset + ", " + offset + " + " + length
+                    + ") are outside the " + limit + "-byte view of " + what);
+        }
+    }
+
     @Override
     protected boolean canReleaseInBackground() {
         return false;
@@ -47,6 +70,21 @@ public final class ViewBytesStore extends NativeBytesStore<Void> {
     @Override
     public boolean sharedMemory() {
         return true;
+    }
+
+    /**
+     * A cursor for reading. Chronicle's default makes one through {@link #bytesForWrite()}, which a
+     * read-only view refuses, so build it directly; its writes still end in the guarded methods.
+     */
+    @NotNull
+    @Override
+    public Bytes<Void> bytesForRead() {
+        if (writable) {
+            return super.bytesForRead();
+        }
+        NativeBytes<Void> b = new NativeBytes<>(this, capacity());
+        b.readLimit(capacity());
+        return b;
     }
 
     @NotNull
@@ -68,168 +106,241 @@ public final class ViewBytesStore extends NativeBytesStore<Void> {
         return super.addressForWritePosition();
     }
 
+    @Override
+    public byte readByte(long offset) {
+        check(offset, 1);
+        return super.readByte(offset);
+    }
+
+    @Override
+    public short readShort(long offset) {
+        check(offset, 2);
+        return super.readShort(offset);
+    }
+
+    @Override
+    public int readInt(long offset) {
+        check(offset, 4);
+        return super.readInt(offset);
+    }
+
+    @Override
+    public long readLong(long offset) {
+        check(offset, 8);
+        return super.readLong(offset);
+    }
+
+    @Override
+    public float readFloat(long offset) {
+        check(offset, 4);
+        return super.readFloat(offset);
+    }
+
+    @Override
+    public double readDouble(long offset) {
+        check(offset, 8);
+        return super.readDouble(offset);
+    }
+
+    @Override
+    public byte readVolatileByte(long offset) {
+        check(offset, 1);
+        return super.readVolatileByte(offset);
+    }
+
+    @Override
+    public short readVolatileShort(long offset) {
+        check(offset, 2);
+        return super.readVolatileShort(offset);
+    }
+
+    @Override
+    public int readVolatileInt(long offset) {
+        check(offset, 4);
+        return super.readVolatileInt(offset);
+    }
+
+    @Override
+    public long readVolatileLong(long offset) {
+        check(offset, 8);
+        return super.readVolatileLong(offset);
+    }
+
+    @Override
+    public long read(long offsetInRDI, byte[] bytes, int offset, int length) {
+        check(offsetInRDI, 0);
+        return super.read(offsetInRDI, bytes, offset, length);
+    }
+
+    @Override
+    public void nativeRead(long position, long address, long size) {
+        check(position, size);
+        super.nativeRead(position, address, size);
+    }
+
     @NotNull
     @Override
     public NativeBytesStore<Void> zeroOut(long start, long end) {
-        checkWrite();
+        checkWrite(start, Math.max(0, end - start));
         return super.zeroOut(start, end);
     }
 
     @Override
     public boolean compareAndSwapInt(long offset, int expected, int value) {
-        checkWrite();
+        checkWrite(offset, 4);
         return super.compareAndSwapInt(offset, expected, value);
     }
 
     @Override
     public void testAndSetInt(long offset, int expected, int value) {
-        checkWrite();
+        checkWrite(offset, 4);
         super.testAndSetInt(offset, expected, value);
     }
 
     @Override
     public boolean compareAndSwapLong(long offset, long expected, long value) {
-        checkWrite();
+        checkWrite(offset, 8);
         return super.compareAndSwapLong(offset, expected, value);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeByte(long offset, byte i8) {
-        checkWrite();
+        checkWrite(offset, 1);
         return super.writeByte(offset, i8);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeShort(long offset, short i16) {
-        checkWrite();
+        checkWrite(offset, 2);
         return super.writeShort(offset, i16);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeInt(long offset, int i32) {
-        checkWrite();
+        checkWrite(offset, 4);
         return super.writeInt(offset, i32);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeOrderedInt(long offset, int i) {
-        checkWrite();
+        checkWrite(offset, 4);
         return super.writeOrderedInt(offset, i);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeLong(long offset, long i64) {
-        checkWrite();
+        checkWrite(offset, 8);
         return super.writeLong(offset, i64);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeOrderedLong(long offset, long i) {
-        checkWrite();
+        checkWrite(offset, 8);
         return super.writeOrderedLong(offset, i);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeFloat(long offset, float f) {
-        checkWrite();
+        checkWrite(offset, 4);
         return super.writeFloat(offset, f);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeDouble(long offset, double d) {
-        checkWrite();
+        checkWrite(offset, 8);
         return super.writeDouble(offset, d);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeVolatileByte(long offset, byte i8) {
-        checkWrite();
+        checkWrite(offset, 1);
         return super.writeVolatileByte(offset, i8);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeVolatileShort(long offset, short i16) {
-        checkWrite();
+        checkWrite(offset, 2);
         return super.writeVolatileShort(offset, i16);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeVolatileInt(long offset, int i32) {
-        checkWrite();
+        checkWrite(offset, 4);
         return super.writeVolatileInt(offset, i32);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> writeVolatileLong(long offset, long i64) {
-        checkWrite();
+        checkWrite(offset, 8);
         return super.writeVolatileLong(offset, i64);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> write(long offsetInRDO, byte[] byteArray, int offset, int length) {
-        checkWrite();
+        checkWrite(offsetInRDO, length);
         return super.write(offsetInRDO, byteArray, offset, length);
     }
 
     @Override
     public void write(long offsetInRDO, @NotNull ByteBuffer bytes, int offset, int length) {
-        checkWrite();
+        checkWrite(offsetInRDO, length);
         super.write(offsetInRDO, bytes, offset, length);
     }
 
     @NotNull
     @Override
     public NativeBytesStore<Void> write(long writeOffset, @NotNull RandomDataInput bytes, long readOffset, long length) {
-        checkWrite();
+        checkWrite(writeOffset, length);
         return super.write(writeOffset, bytes, readOffset, length);
     }
 
     @Override
     public void write0(long offsetInRDO, @NotNull RandomDataInput bytes, long offset, long length) {
-        checkWrite();
+        checkWrite(offsetInRDO, length);
         super.write0(offsetInRDO, bytes, offset, length);
     }
 
     @Override
     public void nativeWrite(long address, long position, long size) {
-        checkWrite();
+        checkWrite(position, size);
         super.nativeWrite(address, position, size);
     }
 
     @Override
     public long write8bit(long position, @NotNull net.openhft.chronicle.bytes.BytesStore<?, ?> bs) {
-        checkWrite();
+        checkWrite(position, bs.readRemaining() + 5);
         return super.write8bit(position, bs);
     }
 
     @Override
     public long write8bit(long position, @NotNull String s, int start, int length) {
-        checkWrite();
+        checkWrite(position, length + 5L);
         return super.write8bit(position, s, start, length);
     }
 
     @Override
     public long appendUtf8(long pos, char[] chars, int offset, int length) {
-        checkWrite();
+        checkWrite(pos, length * 3L);
         return super.appendUtf8(pos, chars, offset, length);
     }
 
     @Override
     public void move(long from, long to, long length) {
-        checkWrite();
+        checkWrite(to, length);
+        check(from, length);
         super.move(from, to, length);
     }
 

@@ -1,6 +1,13 @@
 package io.shmstore.internal.platform;
 
+import io.shmstore.IncompatibleStoreException;
+import io.shmstore.StoreCorruptedException;
+import io.shmstore.memory.Lifetime;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
+
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Layout of the header at offset 0 of every named object (mapping, mutex or event). The caller's
@@ -31,7 +38,7 @@ import java.nio.charset.StandardCharsets;
  *  +---------------------------------------------------------------+
  *  |                   created at (8 bytes, epoch millis)          | 48
  *  +---------------------------------------------------------------+
- *  |                   reserved to 64                              | 56
+ *  |                   object id (8 bytes, random, never 0)        | 56
  *  +---------------------------------------------------------------+
  *  |                   header lock (LockWord, 16 bytes)            | 64
  *  +---------------------------------------------------------------+
@@ -48,7 +55,13 @@ import java.nio.charset.StandardCharsets;
  * so no opener can see a partial header. {@code state} moves once more, {@code READY -> REMOVED},
  * under the header lock and just before the name is unlinked; an opener that finds {@code REMOVED}
  * retries from the name. The attach table and {@code state} are read and written only under the
- * header lock (volatile accesses); every other field is immutable after creation.
+ * header lock (volatile accesses); every other field is immutable after creation. Where a platform
+ * cannot publish a finished file under its name (Windows), the magic is written last with an ordered
+ * store and openers wait for it.
+ *
+ * <p>The <b>object id</b> tells two objects that had the same name apart (inode numbers are reused):
+ * it keys this process's record of which thread holds a lock word of the object, and it is checked
+ * before a name is unlinked.
  */
 public final class ObjectHeader {
     /** "SHMNAMED" as a little-endian long. */
@@ -65,6 +78,7 @@ public final class ObjectHeader {
     public static final int ATTACH_CAPACITY_OFFSET = STATE_OFFSET + Integer.BYTES;
     public static final int CREATOR_OFFSET = ATTACH_CAPACITY_OFFSET + Integer.BYTES;
     public static final int CREATED_AT_OFFSET = CREATOR_OFFSET + Long.BYTES;
+    public static final int OBJECT_ID_OFFSET = CREATED_AT_OFFSET + Long.BYTES;
     public static final int LOCK_OFFSET = 64;
     public static final int ATTACH_TABLE_OFFSET = 128;
 
@@ -82,7 +96,89 @@ public final class ObjectHeader {
     /** Largest user size accepted: far beyond any machine, small enough that offsets never overflow. */
     public static final long MAX_USER_SIZE = 1L << 46;
 
+    private static final Memory MEMORY = OS.memory();
+
     private ObjectHeader() {
+    }
+
+    /**
+     * Writes the header of a new object at {@code a} (fresh, zero-filled memory), the magic last with an
+     * ordered store.
+     *
+     * @param attachCreator whether the creator takes attach entry 0 (POSIX; Windows counts handles itself)
+     */
+    public static void write(long a, ObjectSpec spec, long creatorWord, boolean attachCreator) {
+        long id;
+        do {
+            id = ThreadLocalRandom.current().nextLong();
+        } while (id == 0);
+        MEMORY.writeInt(a + VERSION_OFFSET, VERSION);
+        MEMORY.writeInt(a + TYPE_OFFSET, spec.type().tag());
+        MEMORY.writeLong(a + USER_SIZE_OFFSET, spec.userSize());
+        MEMORY.writeInt(a + HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        MEMORY.writeInt(a + LIFETIME_OFFSET, spec.lifetime() == Lifetime.PERSISTENT
+                ? LIFETIME_PERSISTENT : LIFETIME_UNTIL_LAST_CLOSE);
+        MEMORY.writeInt(a + ATTACH_CAPACITY_OFFSET, ATTACH_CAPACITY);
+        MEMORY.writeLong(a + CREATOR_OFFSET, creatorWord);
+        MEMORY.writeLong(a + CREATED_AT_OFFSET, System.currentTimeMillis());
+        MEMORY.writeLong(a + OBJECT_ID_OFFSET, id);
+        if (attachCreator) {
+            MEMORY.writeLong(a + attachEntryOffset(0), creatorWord);
+        }
+        MEMORY.writeInt(a + STATE_OFFSET, STATE_READY);
+        MEMORY.writeOrderedLong(a + MAGIC_OFFSET, MAGIC);
+    }
+
+    /**
+     * Checks a finished header against what the caller asked for. Every value is read once and
+     * bounds-checked before use.
+     *
+     * @param who       the object as messages name it
+     * @param available bytes the object really has (file size), or -1 where the platform cannot say
+     * @throws IncompatibleStoreException when it is not a ShmStore object of the asked type and version
+     * @throws StoreCorruptedException    when its sizes contradict each other
+     */
+    public static void check(long a, ObjectSpec spec, String who, long available) {
+        long magic = MEMORY.readVolatileLong(a + MAGIC_OFFSET);
+        if (magic != MAGIC) {
+            throw new IncompatibleStoreException(who + " is not a ShmStore object: its first bytes are \""
+                    + describeMagic(magic) + "\", expected \"SHMNAMED\"");
+        }
+        int version = MEMORY.readInt(a + VERSION_OFFSET);
+        if (version != VERSION) {
+            throw new IncompatibleStoreException(who + " has object format version " + version
+                    + "; this ShmStore reads version " + VERSION);
+        }
+        int tag = MEMORY.readInt(a + TYPE_OFFSET);
+        ObjectType found = ObjectType.ofTag(tag);
+        if (found != spec.type()) {
+            throw new IncompatibleStoreException(Names.quote(spec.displayName()) + " is "
+                    + (found == null ? "an object of unknown type " + tag : found.withArticle())
+                    + ", not " + spec.type().withArticle());
+        }
+        int headerLength = MEMORY.readInt(a + HEADER_LENGTH_OFFSET);
+        long userSize = MEMORY.readLong(a + USER_SIZE_OFFSET);
+        if (headerLength != HEADER_LENGTH || userSize < 0 || userSize > MAX_USER_SIZE
+                || available >= 0 && HEADER_LENGTH + userSize > available) {
+            throw new StoreCorruptedException(who + " has an inconsistent header: header length " + headerLength
+                    + " (expected " + HEADER_LENGTH + "), user size " + userSize
+                    + (available >= 0 ? ", but it is " + available + " bytes" : ""));
+        }
+    }
+
+    /** The user size recorded in a checked header. */
+    public static long userSize(long a) {
+        return MEMORY.readLong(a + USER_SIZE_OFFSET);
+    }
+
+    /** The lifetime recorded in a checked header. */
+    public static Lifetime lifetime(long a) {
+        return MEMORY.readInt(a + LIFETIME_OFFSET) == LIFETIME_PERSISTENT ? Lifetime.PERSISTENT : Lifetime.UNTIL_LAST_CLOSE;
+    }
+
+    /** The object id recorded in a checked header. */
+    public static long objectId(long a) {
+        return MEMORY.readLong(a + OBJECT_ID_OFFSET);
     }
 
     public static int attachEntryOffset(int index) {

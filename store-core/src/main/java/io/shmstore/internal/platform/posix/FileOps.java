@@ -20,9 +20,6 @@ interface FileOps {
 
         long size() throws IOException;
 
-        /** The file's identity (device and inode), to check that a path still names this file. */
-        Object fileKey();
-
         @Override
         void close();
     }
@@ -43,9 +40,6 @@ interface FileOps {
     void link(Path existing, Path target) throws IOException;
 
     void unlink(Path path) throws IOException;
-
-    /** Identity of the file the path names now (not following a link), or null if absent. */
-    Object fileKeyOf(Path path);
 
     int pageSize();
 }

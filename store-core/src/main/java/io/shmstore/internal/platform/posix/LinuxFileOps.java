@@ -6,12 +6,8 @@ import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,13 +19,11 @@ final class LinuxFileOps implements FileOps {
     private static final class FdHandle implements Handle {
         final int fd;
         final boolean writable;
-        final Object key;
         private final AtomicBoolean closed = new AtomicBoolean();
 
         FdHandle(int fd, boolean writable) {
             this.fd = fd;
             this.writable = writable;
-            this.key = keyOf(Paths.get("/proc/self/fd/" + fd), true);
         }
 
         @Override
@@ -44,11 +38,6 @@ final class LinuxFileOps implements FileOps {
                 throw new FileSystemException("fd " + fd, null, "lseek: " + LinuxLibc.describe(LinuxLibc.errno()));
             }
             return end;
-        }
-
-        @Override
-        public Object fileKey() {
-            return key;
         }
 
         @Override
@@ -155,20 +144,6 @@ final class LinuxFileOps implements FileOps {
     public void unlink(Path path) throws IOException {
         if (LinuxLibc.unlink(path.toString()) != 0) {
             throw failure(path, "unlink", LinuxLibc.errno());
-        }
-    }
-
-    @Override
-    public Object fileKeyOf(Path path) {
-        return keyOf(path, false);
-    }
-
-    static Object keyOf(Path path, boolean follow) {
-        try {
-            LinkOption[] opts = follow ? new LinkOption[0] : new LinkOption[]{LinkOption.NOFOLLOW_LINKS};
-            return Files.readAttributes(path, BasicFileAttributes.class, opts).fileKey();
-        } catch (IOException e) {
-            return null;
         }
     }
 

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -28,15 +27,13 @@ final class NioFileOps implements FileOps {
     private static final class ChannelHandle implements Handle {
         final FileChannel channel;
         final boolean writable;
-        final Object key;
         final Path path;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        ChannelHandle(Path path, FileChannel channel, boolean writable, Object key) {
+        ChannelHandle(Path path, FileChannel channel, boolean writable) {
             this.path = path;
             this.channel = channel;
             this.writable = writable;
-            this.key = key;
         }
 
         @Override
@@ -47,11 +44,6 @@ final class NioFileOps implements FileOps {
         @Override
         public long size() throws IOException {
             return channel.size();
-        }
-
-        @Override
-        public Object fileKey() {
-            return key;
         }
 
         @Override
@@ -78,7 +70,7 @@ final class NioFileOps implements FileOps {
             ch.close();
             throw e;
         }
-        return new ChannelHandle(path, ch, true, fileKeyOf(path));
+        return new ChannelHandle(path, ch, true);
     }
 
     @Override
@@ -90,7 +82,7 @@ final class NioFileOps implements FileOps {
             throw new FileSystemException(path.toString(), null, "open: is a symbolic link, which is never followed");
         }
         FileChannel ch = FileChannel.open(path, opts);
-        return new ChannelHandle(path, ch, write, fileKeyOf(path));
+        return new ChannelHandle(path, ch, write);
     }
 
     @Override
@@ -163,15 +155,6 @@ final class NioFileOps implements FileOps {
     @Override
     public void unlink(Path path) throws IOException {
         Files.delete(path);
-    }
-
-    @Override
-    public Object fileKeyOf(Path path) {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     @Override

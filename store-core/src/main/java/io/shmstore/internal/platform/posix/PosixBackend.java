@@ -1,7 +1,6 @@
 package io.shmstore.internal.platform.posix;
 
 import io.shmstore.IncompatibleStoreException;
-import io.shmstore.StoreCorruptedException;
 import io.shmstore.StoreException;
 import io.shmstore.StoreExistsException;
 import io.shmstore.StoreFullException;
@@ -21,8 +20,6 @@ import io.shmstore.internal.sync.BackoffWaiter;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.EventMode;
 import io.shmstore.memory.Lifetime;
-import net.openhft.chronicle.core.Memory;
-import net.openhft.chronicle.core.OS;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -60,8 +57,6 @@ import java.util.function.Supplier;
 public final class PosixBackend implements Backend {
     private static final int MAX_ATTEMPTS = 100;
     private static final long HEADER_LOCK_TIMEOUT_NANOS = 10_000_000_000L;
-
-    private static final Memory MEMORY = OS.memory();
 
     private final String name;
     private final FileOps files;
@@ -222,7 +217,7 @@ public final class PosixBackend implements Backend {
             h = files.createNew(tmp, spec.permissions());
             files.reserve(h, total);
             header = files.map(h, 0, ObjectHeader.HEADER_LENGTH, true);
-            writeHeader(header.address(), spec);
+            ObjectHeader.write(header.address(), spec, processes.selfWord(), true);
             if (spec.type() == ObjectType.EVENT) {
                 Mapping user = files.map(h, ObjectHeader.HEADER_LENGTH, files.pageSize(), true);
                 try {
@@ -265,22 +260,6 @@ public final class PosixBackend implements Backend {
         }
     }
 
-    private void writeHeader(long a, ObjectSpec spec) {
-        MEMORY.setMemory(a, ObjectHeader.HEADER_LENGTH, (byte) 0);
-        MEMORY.writeInt(a + ObjectHeader.VERSION_OFFSET, ObjectHeader.VERSION);
-        MEMORY.writeInt(a + ObjectHeader.TYPE_OFFSET, spec.type().tag());
-        MEMORY.writeLong(a + ObjectHeader.USER_SIZE_OFFSET, spec.userSize());
-        MEMORY.writeInt(a + ObjectHeader.HEADER_LENGTH_OFFSET, ObjectHeader.HEADER_LENGTH);
-        MEMORY.writeInt(a + ObjectHeader.LIFETIME_OFFSET, spec.lifetime() == Lifetime.PERSISTENT
-                ? ObjectHeader.LIFETIME_PERSISTENT : ObjectHeader.LIFETIME_UNTIL_LAST_CLOSE);
-        MEMORY.writeInt(a + ObjectHeader.ATTACH_CAPACITY_OFFSET, ObjectHeader.ATTACH_CAPACITY);
-        MEMORY.writeLong(a + ObjectHeader.CREATOR_OFFSET, processes.selfWord());
-        MEMORY.writeLong(a + ObjectHeader.CREATED_AT_OFFSET, System.currentTimeMillis());
-        MEMORY.writeLong(a + ObjectHeader.attachEntryOffset(0), processes.selfWord());
-        MEMORY.writeInt(a + ObjectHeader.STATE_OFFSET, ObjectHeader.STATE_READY);
-        MEMORY.writeVolatileLong(a + ObjectHeader.MAGIC_OFFSET, ObjectHeader.MAGIC);
-    }
-
     /**
      * Opens and attaches.
      *
@@ -306,7 +285,7 @@ public final class PosixBackend implements Backend {
                         + " bytes, shorter than the " + ObjectHeader.HEADER_LENGTH + "-byte header");
             }
             header = files.map(h, 0, ObjectHeader.HEADER_LENGTH, h.writable());
-            checkHeader(header.address(), spec, path, fileSize);
+            ObjectHeader.check(header.address(), spec, path.toString(), fileSize);
             PosixRegion r = new PosixRegion(this, spec, path, h, header, access, false, -1);
             h = null;
             header = null;
@@ -327,33 +306,6 @@ public final class PosixBackend implements Backend {
             if (h != null) {
                 h.close();
             }
-        }
-    }
-
-    private static void checkHeader(long a, ObjectSpec spec, Path path, long fileSize) {
-        long magic = MEMORY.readVolatileLong(a + ObjectHeader.MAGIC_OFFSET);
-        if (magic != ObjectHeader.MAGIC) {
-            throw new IncompatibleStoreException(path + " is not a ShmStore object: its first bytes are \""
-                    + ObjectHeader.describeMagic(magic) + "\", expected \"SHMNAMED\"");
-        }
-        int version = MEMORY.readInt(a + ObjectHeader.VERSION_OFFSET);
-        if (version != ObjectHeader.VERSION) {
-            throw new IncompatibleStoreException(path + " has object format version " + version
-                    + "; this ShmStore reads version " + ObjectHeader.VERSION);
-        }
-        int tag = MEMORY.readInt(a + ObjectHeader.TYPE_OFFSET);
-        ObjectType found = ObjectType.ofTag(tag);
-        if (found != spec.type()) {
-            throw new IncompatibleStoreException(Names.quote(spec.displayName()) + " is "
-                    + (found == null ? "an object of unknown type " + tag : found.withArticle())
-                    + ", not " + spec.type().withArticle());
-        }
-        int headerLength = MEMORY.readInt(a + ObjectHeader.HEADER_LENGTH_OFFSET);
-        long userSize = MEMORY.readLong(a + ObjectHeader.USER_SIZE_OFFSET);
-        if (headerLength != ObjectHeader.HEADER_LENGTH || userSize < 0 || userSize > ObjectHeader.MAX_USER_SIZE
-                || ObjectHeader.HEADER_LENGTH + userSize > fileSize) {
-            throw new StoreCorruptedException(path + " has an inconsistent header: header length " + headerLength
-                    + ", user size " + userSize + ", but the file is " + fileSize + " bytes");
         }
     }
 
@@ -378,6 +330,26 @@ public final class PosixBackend implements Backend {
         }
         r.close();
         return false;
+    }
+
+    /**
+     * The object id of the object {@code path} names now, or 0 when it names none (or not ours). Read
+     * before unlinking a name, under the header lock of the object being removed.
+     */
+    long objectIdAt(Path path) {
+        try (FileOps.Handle h = files.open(path, false)) {
+            if (h.size() < ObjectHeader.HEADER_LENGTH) {
+                return 0;
+            }
+            Mapping m = files.map(h, 0, files.pageSize(), false);
+            try {
+                return ObjectHeader.objectId(m.address());
+            } finally {
+                m.unmap();
+            }
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     long headerLockTimeoutNanos() {

@@ -19,7 +19,6 @@ import net.openhft.chronicle.core.OS;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Objects;
 
 /**
  * One handle on a POSIX named object: the open file, its header mapped for the attach protocol
@@ -38,6 +37,7 @@ final class PosixRegion implements Region {
     private final boolean created;
     private final long userSize;
     private final Lifetime lifetime;
+    private final long objectId;
     private final LocalOwner headerLockOwner;
     private final LockWord headerLock;
     private int slot;
@@ -54,11 +54,11 @@ final class PosixRegion implements Region {
         this.created = created;
         this.slot = slot;
         long a = header.address();
-        this.userSize = MEMORY.readLong(a + ObjectHeader.USER_SIZE_OFFSET);
-        this.lifetime = MEMORY.readInt(a + ObjectHeader.LIFETIME_OFFSET) == ObjectHeader.LIFETIME_PERSISTENT
-                ? Lifetime.PERSISTENT : Lifetime.UNTIL_LAST_CLOSE;
+        this.userSize = ObjectHeader.userSize(a);
+        this.lifetime = ObjectHeader.lifetime(a);
+        this.objectId = ObjectHeader.objectId(a);
         if (header.writable()) {
-            this.headerLockOwner = LocalOwner.register(new LockKey(file.fileKey(), ObjectHeader.LOCK_OFFSET));
+            this.headerLockOwner = LocalOwner.register(new LockKey(objectId, ObjectHeader.LOCK_OFFSET));
             this.headerLock = new LockWord(a + ObjectHeader.LOCK_OFFSET, backend.waiter(), backend.processes(),
                     headerLockOwner, "the header lock of " + PosixBackend.describe(spec));
         } else {
@@ -67,8 +67,8 @@ final class PosixRegion implements Region {
         }
     }
 
-    /** Identity of a lock word: the file it lives in and its offset there. */
-    record LockKey(Object fileKey, long offset) {
+    /** Identity of a lock word: the object it lives in and its offset there. */
+    record LockKey(long objectId, long offset) {
     }
 
     /**
@@ -142,7 +142,7 @@ final class PosixRegion implements Region {
     /** Marks the object removed and unlinks its name if the name still refers to it. Header lock held. */
     private void remove() {
         MEMORY.writeVolatileInt(header.address() + ObjectHeader.STATE_OFFSET, ObjectHeader.STATE_REMOVED);
-        if (Objects.equals(backend.files().fileKeyOf(path), file.fileKey())) {
+        if (backend.objectIdAt(path) == objectId) {
             try {
                 backend.files().unlink(path);
             } catch (IOException e) {
@@ -229,7 +229,7 @@ final class PosixRegion implements Region {
 
     /** Identity of the lock word at {@code userOffset} of the user area. */
     LockKey lockKey(long userOffset) {
-        return new LockKey(file.fileKey(), ObjectHeader.HEADER_LENGTH + userOffset);
+        return new LockKey(objectId, ObjectHeader.HEADER_LENGTH + userOffset);
     }
 
     @Override
@@ -288,11 +288,11 @@ final class PosixRegion implements Region {
     private void release() {
         if (!closed) {
             closed = true;
-            header.unmap();
-            file.close();
             if (headerLockOwner != null) {
                 headerLockOwner.unregister();
             }
+            header.unmap();
+            file.close();
         }
     }
 }

@@ -1,0 +1,67 @@
+package io.shmstore.internal.platform.windows;
+
+import com.sun.jna.platform.win32.WinNT;
+
+/**
+ * A kernel handle used by several threads of this process: {@link #close()} may be called while
+ * another thread is inside a call on it (a wait on a mutex or event, a {@code MapViewOfFile}).
+ * Closing a handle that a call is still using is undefined in Win32, and the handle value may even be
+ * reused for an unrelated object, so the handle is closed only when the last call in progress
+ * leaves; calls that start after {@link #close()} fail with {@link IllegalStateException}.
+ */
+final class KernelHandle {
+    private final WinNT.HANDLE handle;
+    private final String what;
+    private int calls;
+    private boolean closing;
+
+    /** Takes over {@code handle}; {@code what} names its object in the "closed" message. */
+    KernelHandle(WinNT.HANDLE handle, String what) {
+        this.handle = handle;
+        this.what = what;
+    }
+
+    /**
+     * Starts a call on the handle; pair with {@link #exit()} in a {@code finally}.
+     *
+     * @throws IllegalStateException when the handle is closed
+     */
+    synchronized WinNT.HANDLE enter() {
+        if (closing) {
+            throw new IllegalStateException(what + " is closed");
+        }
+        calls++;
+        return handle;
+    }
+
+    /** Ends a call started by {@link #enter()}; closes the handle if it was closed meanwhile. */
+    void exit() {
+        boolean last;
+        synchronized (this) {
+            calls--;
+            last = closing && calls == 0;
+        }
+        if (last) {
+            Win32.close(handle);
+        }
+    }
+
+    /** Closes the handle now, or when the last call in progress ends. Idempotent. */
+    void close() {
+        boolean now;
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            now = calls == 0;
+        }
+        if (now) {
+            Win32.close(handle);
+        }
+    }
+
+    synchronized boolean isOpen() {
+        return !closing;
+    }
+}

@@ -1,0 +1,122 @@
+package io.shmstore.internal.platform.windows;
+
+import io.shmstore.internal.platform.Backend;
+import io.shmstore.internal.platform.EventHandle;
+import io.shmstore.internal.platform.MutexHandle;
+import io.shmstore.internal.platform.Names;
+import io.shmstore.internal.platform.ObjectSpec;
+import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.platform.Region;
+import io.shmstore.internal.platform.Waiter;
+import io.shmstore.internal.sync.BackoffWaiter;
+import io.shmstore.memory.Access;
+import io.shmstore.memory.EventMode;
+
+import java.nio.file.Path;
+
+/**
+ * The named-object model on Win32 kernel objects, which is the model it was taken from: a section
+ * ({@code CreateFileMapping}) for memory, a kernel mutex and a kernel event.
+ *
+ * <p><b>Names.</b> Object {@code x} is the kernel object {@code Local\shmstore.x}, whatever its type,
+ * so mappings, mutexes and events share one namespace as the contract requires; the kernel enforces
+ * it by failing with {@code ERROR_INVALID_HANDLE} when a name exists as another type, which becomes
+ * {@code IncompatibleStoreException}. {@code Local\} is the caller's logon session; services and
+ * other sessions need {@code Global\}, which this backend does not use.
+ *
+ * <p><b>Lifetime.</b> The kernel counts handles across processes and removes an object when the last
+ * one closes, or its process dies: that is {@code UNTIL_LAST_CLOSE}, with no attach table (the
+ * header's table stays empty). A memory-only section cannot outlive its handles, so {@code
+ * PERSISTENT} memory-only creation throws {@code UnsupportedOperationException}; file-backed
+ * mappings are the persistent option and the only lifetime they support, until {@code destroy()}
+ * deletes the file. Conversely {@code destroy()} of a memory-only region can only close its own
+ * handle: the name lasts until every other handle closes too. Windows also refuses to delete a file
+ * while any view of it is mapped, so destroying a file-backed mapping with views open fails.
+ *
+ * <p><b>Header.</b> Every section starts with the {@link io.shmstore.internal.platform.ObjectHeader}.
+ * A named section is visible as soon as it is created, so the header cannot be finished under
+ * another name first as on POSIX; the creator writes the magic last and openers wait for it (see
+ * {@link Headers}).
+ *
+ * <p><b>Alignment.</b> View offsets must be multiples of the allocation granularity (64 KiB), not of
+ * the page size; views are mapped from the rounded-down offset and point at the requested byte.
+ *
+ * <p><b>Mutexes</b> are kernel mutexes, so a dead owner shows as {@code WAIT_ABANDONED} ({@code
+ * Ownership.ABANDONED}) with no polling; the kernel allows recursive acquisition, which this backend
+ * refuses (see {@link WindowsMutex}), and does not report the owner's pid. <b>Events</b> are kernel
+ * events; an existing event keeps the reset mode it was created with (see {@link WindowsEvent}).
+ *
+ * <p><b>Security.</b> Objects get the creator's default DACL (the creating user, administrators and
+ * SYSTEM), matching the default owner-only permissions. Wider {@code permissions} (group or others)
+ * are not applied: they would need a security descriptor from an SDDL string, and jna-platform 5.17
+ * has no binding for {@code ConvertStringSecurityDescriptorToSecurityDescriptor}; an empty (NULL)
+ * DACL, which would open the object to every process, is not an acceptable substitute.
+ *
+ * <p>No Win32 call runs when this class loads or is constructed: {@code Backends} loads it on every
+ * operating system, and it binds Kernel32 on first use.
+ */
+public final class WindowsBackend implements Backend {
+    private final WindowsProcesses processes = new WindowsProcesses();
+    private final Waiter waiter = new BackoffWaiter();
+    private final Sections sections = new Sections(processes);
+
+    /** Makes no Win32 call; Kernel32 is bound by the first operation. */
+    public WindowsBackend() {
+    }
+
+    /** The kernel object name of ShmStore object {@code name}, for any type. */
+    static String kernelName(String name) {
+        return "Local\\" + Names.FILE_PREFIX + name;
+    }
+
+    /** "memory \"x\"" or "memory \"C:\\data\\f\"", for messages. */
+    static String describe(ObjectSpec spec) {
+        return spec.type().label() + " " + Names.quote(spec.displayName());
+    }
+
+    @Override
+    public String name() {
+        return "windows";
+    }
+
+    /** Always {@code null}: memory-only objects are kernel objects, not files. */
+    @Override
+    public Path directory() {
+        return null;
+    }
+
+    @Override
+    public Region create(ObjectSpec spec) {
+        return sections.create(spec, false);
+    }
+
+    @Override
+    public Region open(ObjectSpec spec, Access access) {
+        return sections.open(spec, access);
+    }
+
+    @Override
+    public Region createOrOpen(ObjectSpec spec) {
+        return sections.create(spec, true);
+    }
+
+    @Override
+    public MutexHandle mutex(ObjectSpec spec) {
+        return WindowsMutex.open(spec);
+    }
+
+    @Override
+    public EventHandle event(ObjectSpec spec, EventMode mode) {
+        return WindowsEvent.open(spec, mode);
+    }
+
+    @Override
+    public ProcessProbe processes() {
+        return processes;
+    }
+
+    @Override
+    public Waiter waiter() {
+        return waiter;
+    }
+}

@@ -1,0 +1,104 @@
+package io.shmstore.internal.platform.windows;
+
+import com.sun.jna.platform.win32.Kernel32;
+import com.sun.jna.platform.win32.WinBase;
+import com.sun.jna.platform.win32.WinError;
+import com.sun.jna.platform.win32.WinNT;
+import io.shmstore.internal.platform.EventHandle;
+import io.shmstore.internal.platform.Names;
+import io.shmstore.internal.platform.ObjectSpec;
+import io.shmstore.memory.EventMode;
+
+/**
+ * A named Windows event, whose auto- and manual-reset semantics are the ones this contract copies.
+ *
+ * <p>The reset mode is fixed by whoever creates the event: {@code CreateEvent} on an existing name
+ * returns the existing event and ignores the mode asked for, and Win32 offers no call that reports
+ * an event's mode. {@link #mode()} is therefore the mode this handle asked for, which is the event's
+ * real mode unless another process created it with the other one.
+ */
+final class WindowsEvent implements EventHandle {
+    private final String name;
+    private final String kernelName;
+    private final EventMode mode;
+    private final KernelHandle handle;
+
+    private WindowsEvent(String name, String kernelName, EventMode mode, WinNT.HANDLE h) {
+        this.name = name;
+        this.kernelName = kernelName;
+        this.mode = mode;
+        this.handle = new KernelHandle(h, "event " + Names.quote(name));
+    }
+
+    /** {@code CreateEvent}, initially not signalled: creates the name or opens the existing event. */
+    static WindowsEvent open(ObjectSpec spec, EventMode mode) {
+        String kernelName = WindowsBackend.kernelName(spec.name());
+        WinNT.HANDLE h = Kernel32.INSTANCE.CreateEvent(null, mode == EventMode.MANUAL_RESET, false, kernelName);
+        if (Win32.invalid(h)) {
+            throw Win32Errors.forObject(Win32.lastError(), spec, "cannot create or open");
+        }
+        return new WindowsEvent(spec.name(), kernelName, mode, h);
+    }
+
+    @Override
+    public void signal() {
+        WinNT.HANDLE h = handle.enter();
+        try {
+            if (!Kernel32.INSTANCE.SetEvent(h)) {
+                throw failure("signal");
+            }
+        } finally {
+            handle.exit();
+        }
+    }
+
+    @Override
+    public void reset() {
+        WinNT.HANDLE h = handle.enter();
+        try {
+            if (!Kernel32.INSTANCE.ResetEvent(h)) {
+                throw failure("reset");
+            }
+        } finally {
+            handle.exit();
+        }
+    }
+
+    @Override
+    public boolean await(long timeoutNanos) {
+        WinNT.HANDLE h = handle.enter();
+        try {
+            int r = Kernel32.INSTANCE.WaitForSingleObject(h, Win32.waitMillis(timeoutNanos));
+            if (r == WinBase.WAIT_OBJECT_0) {
+                return true;
+            }
+            if (r == WinError.WAIT_TIMEOUT) {
+                return false;
+            }
+            throw failure("wait for");
+        } finally {
+            handle.exit();
+        }
+    }
+
+    private RuntimeException failure(String verb) {
+        return Win32Errors.toException(Win32.lastError(), "cannot " + verb + " event " + Names.quote(name)
+                + " (Windows object " + kernelName + ")");
+    }
+
+    @Override
+    public EventMode mode() {
+        return mode;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Closes the handle; the kernel removes the event when its last handle in any process closes. */
+    @Override
+    public void close() {
+        handle.close();
+    }
+}

@@ -1,0 +1,48 @@
+package io.shmstore.internal.platform.windows;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.platform.win32.Kernel32;
+import io.shmstore.internal.platform.Mapping;
+
+/**
+ * A view mapped by {@code MapViewOfFile}. Views start at a multiple of the allocation granularity,
+ * so the caller's first byte is {@code delta} bytes after the view's base; {@link #unmap()} releases
+ * the whole view from its base, which is the only address {@code UnmapViewOfFile} accepts. A view
+ * keeps its section alive by itself, so it stays valid after its region is closed.
+ */
+final class WindowsMapping implements Mapping {
+    private final Pointer base;
+    private final long delta;
+    private final long length;
+    private final boolean writable;
+
+    WindowsMapping(Pointer base, long delta, long length, boolean writable) {
+        this.base = base;
+        this.delta = delta;
+        this.length = length;
+        this.writable = writable;
+    }
+
+    @Override
+    public long address() {
+        return Pointer.nativeValue(base) + delta;
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public boolean writable() {
+        return writable;
+    }
+
+    @Override
+    public void unmap() {
+        if (!Kernel32.INSTANCE.UnmapViewOfFile(base)) {
+            throw Win32Errors.toException(Win32.lastError(), "cannot unmap the view at 0x"
+                    + Long.toHexString(Pointer.nativeValue(base)));
+        }
+    }
+}
