@@ -1,7 +1,12 @@
 package io.shmstore.memory;
 
 import io.shmstore.internal.memory.ViewBytesStore;
+import io.shmstore.internal.platform.Backend;
+import io.shmstore.internal.platform.Backends;
+import io.shmstore.internal.sync.LockWord;
+import io.shmstore.internal.sync.LockWordMutex;
 import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.core.io.ReferenceOwner;
 
 /**
  * A mapped range of a {@link SharedMemory}, like a Windows view ({@code MapViewOfFile}). Its bytes are
@@ -19,14 +24,16 @@ public final class MemoryView implements AutoCloseable {
     private final long length;
     private final Access access;
     private final String name;
+    private final long objectId;
     private volatile boolean closed;
 
-    MemoryView(ViewBytesStore store, long offset, long length, Access access, String name) {
+    MemoryView(ViewBytesStore store, long offset, long length, Access access, String name, long objectId) {
         this.store = store;
         this.offset = offset;
         this.length = length;
         this.access = access;
         this.name = name;
+        this.objectId = objectId;
     }
 
     /**
@@ -37,6 +44,36 @@ public final class MemoryView implements AutoCloseable {
     public BytesStore<?, Void> bytes() {
         checkOpen();
         return store;
+    }
+
+    /**
+     * A cross-process mutex on the 16 bytes at {@code offset} of this view (8-byte aligned, zero when
+     * first used), with exactly the semantics of {@link NamedMutex}: ownership by thread and process,
+     * {@link Ownership#ABANDONED} after its owner died. Handles on the same bytes share ownership
+     * records in a process, whichever view they were made from. On a read-only view the mutex can be
+     * observed ({@link NamedMutex#ownerPid()}, {@link NamedMutex#isAbandoned()}) but not taken. Close
+     * it before the view.
+     *
+     * @throws IllegalArgumentException naming the offset when it is unaligned or outside the view
+     */
+    public NamedMutex lockAt(long offset) {
+        checkOpen();
+        if ((offset & 7) != 0 || offset < 0 || offset > length - LockWord.LENGTH) {
+            throw new IllegalArgumentException("lock offset " + offset + " must be 8-byte aligned and leave "
+                    + LockWord.LENGTH + " bytes inside the " + length + "-byte view of " + name);
+        }
+        Backend backend = Backends.current();
+        String what = "the lock at offset " + (this.offset + offset) + " of " + name;
+        // the lock keeps the mapping alive until it is closed, even if the view is closed first
+        ReferenceOwner holder = ReferenceOwner.temporary(what);
+        store.reserve(holder);
+        return NamedMutex.over(new LockWordMutex(store.addressForRead(offset),
+                new LockKey(objectId, this.offset + offset), what, access == Access.READ_WRITE, backend.waiter(),
+                backend.processes(), () -> store.release(holder)));
+    }
+
+    /** Identity of a lock word inside a view: the object and the offset in its user area. */
+    private record LockKey(long objectId, long offset) {
     }
 
     /** Offset of the view's first byte in the shared memory. */

@@ -49,6 +49,11 @@ public final class NamedMutex implements AutoCloseable {
         this.handle = handle;
     }
 
+    /** A mutex over a handle the memory layer made (see {@link MemoryView#lockAt(long)}). */
+    static NamedMutex over(MutexHandle handle) {
+        return new NamedMutex(handle);
+    }
+
     /** Creates the named mutex, or opens it if it exists; owner-only permissions when created. */
     public static NamedMutex createOrOpen(String name) {
         return createOrOpen(name, SharedMemory.OWNER_ONLY);
@@ -90,6 +95,15 @@ public final class NamedMutex implements AutoCloseable {
 
     public boolean isHeldByCurrentThread() {
         return handle.isHeldByCurrentThread();
+    }
+
+    /**
+     * True when an owner that has died still holds the mutex: the next acquirer will get
+     * {@link Ownership#ABANDONED}. False when free or held by a live owner (and on Windows, which
+     * cannot tell without acquiring).
+     */
+    public boolean isAbandoned() {
+        return handle.isAbandoned();
     }
 
     /** The owning process's pid, 0 when free or (on Windows) unknown. */

@@ -5,6 +5,7 @@ import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.internal.memory.ViewBytesStore;
 import io.shmstore.internal.platform.Backend;
 import io.shmstore.internal.platform.Backends;
+import io.shmstore.internal.platform.Initializer;
 import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectHeader;
@@ -18,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A named mapping shared between processes: the portable form of Windows' file mappings.
@@ -136,7 +138,7 @@ public final class SharedMemory implements AutoCloseable {
         Mapping m = region.map(offset, length, access);
         ViewBytesStore store = new ViewBytesStore(m.address(), length, access == Access.READ_WRITE, m::unmap,
                 "\"" + name() + "\"");
-        return new MemoryView(store, offset, length, access, "\"" + name() + "\"");
+        return new MemoryView(store, offset, length, access, "\"" + name() + "\"", region.objectId());
     }
 
     /** Maps the whole mapping with this handle's access. */
@@ -173,6 +175,7 @@ public final class SharedMemory implements AutoCloseable {
         private long size = -1;
         private Set<PosixFilePermission> permissions;
         private Lifetime lifetime;
+        private Consumer<MemoryView> initializer;
 
         private Builder(String name, Path file) {
             this.name = name;
@@ -222,6 +225,20 @@ public final class SharedMemory implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Fills a mapping this builder creates before any other process can open it, through a
+         * writable view of the whole mapping that is closed when the initializer returns. Creation
+         * stays atomic: openers see the mapping only once it is initialised, or not at all.
+         */
+        public Builder initializer(Consumer<MemoryView> init) {
+            Objects.requireNonNull(init, "initializer");
+            if (initializer != null) {
+                throw new IllegalStateException("initializer was already set");
+            }
+            this.initializer = init;
+            return this;
+        }
+
         public SharedMemory create() {
             return new SharedMemory(Backends.current().create(spec(true)));
         }
@@ -239,7 +256,7 @@ public final class SharedMemory implements AutoCloseable {
 
         public SharedMemory open(Access access) {
             Objects.requireNonNull(access, "access");
-            if (permissions != null || lifetime != null) {
+            if (permissions != null || lifetime != null || initializer != null) {
                 throw new IllegalStateException("permissions and lifetime apply when creating; open() got "
                         + (permissions != null ? "permissions " + PosixFilePermissions.toString(permissions) : "")
                         + (lifetime != null ? " lifetime " + lifetime : ""));
@@ -253,7 +270,15 @@ public final class SharedMemory implements AutoCloseable {
             }
             Lifetime lt = lifetime != null ? lifetime : file != null ? Lifetime.PERSISTENT : Lifetime.UNTIL_LAST_CLOSE;
             Set<PosixFilePermission> perms = permissions != null ? permissions : OWNER_ONLY;
-            return new ObjectSpec(name, file, ObjectType.MEMORY, Math.max(size, 0), perms, lt);
+            String who = "\"" + (name != null ? name : file) + "\"";
+            Consumer<MemoryView> init = initializer;
+            Initializer raw = init == null ? null : (address, length, objectId) -> {
+                ViewBytesStore store = new ViewBytesStore(address, length, true, () -> { }, who);
+                try (MemoryView view = new MemoryView(store, 0, length, Access.READ_WRITE, who, objectId)) {
+                    init.accept(view);
+                }
+            };
+            return new ObjectSpec(name, file, ObjectType.MEMORY, Math.max(size, 0), perms, lt, raw);
         }
     }
 

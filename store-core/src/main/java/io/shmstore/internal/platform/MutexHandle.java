@@ -23,6 +23,12 @@ public interface MutexHandle {
     /** True when the calling thread holds it. */
     boolean isHeldByCurrentThread();
 
+    /**
+     * True when held by an owner that has died (the next acquirer will get ABANDONED); false when free,
+     * held by a live owner, or the platform cannot tell without acquiring (Windows).
+     */
+    boolean isAbandoned();
+
     /** Process id of the current owner, 0 when free or unknown. */
     long ownerPid();
 

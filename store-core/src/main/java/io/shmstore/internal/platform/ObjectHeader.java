@@ -106,8 +106,12 @@ public final class ObjectHeader {
      * ordered store.
      *
      * @param attachCreator whether the creator takes attach entry 0 (POSIX; Windows counts handles itself)
+     * @param beforeMagic   runs with the new object id after every other field is written and before
+     *                      the magic: where a platform publishes by the magic, the user area's
+     *                      initializer runs here
      */
-    public static void write(long a, ObjectSpec spec, long creatorWord, boolean attachCreator) {
+    public static void write(long a, ObjectSpec spec, long creatorWord, boolean attachCreator,
+                             java.util.function.LongConsumer beforeMagic) {
         long id;
         do {
             id = ThreadLocalRandom.current().nextLong();
@@ -126,6 +130,7 @@ public final class ObjectHeader {
             MEMORY.writeLong(a + attachEntryOffset(0), creatorWord);
         }
         MEMORY.writeInt(a + STATE_OFFSET, STATE_READY);
+        beforeMagic.accept(id);
         MEMORY.writeOrderedLong(a + MAGIC_OFFSET, MAGIC);
     }
 

@@ -11,9 +11,15 @@ import java.util.Set;
  * What the memory layer asks a backend for: a named object ({@code name} set, {@code file} null) or a
  * file-backed mapping ({@code file} set, {@code name} null). The name has already been validated by
  * {@link Names#check(String)}; {@code userSize} is the size the caller sees, excluding the header.
+ * {@code initializer}, when not null, fills the user area of an object this call creates.
  */
 public record ObjectSpec(String name, Path file, ObjectType type, long userSize,
-                         Set<PosixFilePermission> permissions, Lifetime lifetime) {
+                         Set<PosixFilePermission> permissions, Lifetime lifetime, Initializer initializer) {
+
+    public ObjectSpec(String name, Path file, ObjectType type, long userSize, Set<PosixFilePermission> permissions,
+                      Lifetime lifetime) {
+        this(name, file, type, userSize, permissions, lifetime, null);
+    }
 
     public ObjectSpec {
         Objects.requireNonNull(type, "type");

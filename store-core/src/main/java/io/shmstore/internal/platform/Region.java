@@ -22,6 +22,9 @@ public interface Region {
 
     Lifetime lifetime();
 
+    /** The object's id from its header: tells apart objects that had the same name. */
+    long objectId();
+
     /** True when this handle created the object, false when it opened an existing one. */
     boolean created();
 

@@ -165,6 +165,12 @@ public final class LockWord {
         return local.owner == Thread.currentThread() && MEMORY.readVolatileLong(address) == self;
     }
 
+    /** True when the lock is held by a process, or a thread of this one, that has died. */
+    public boolean isAbandoned() {
+        long w = MEMORY.readVolatileLong(address);
+        return w != 0 && isDead(w);
+    }
+
     /** Pid of the current owner, 0 when free. */
     public int ownerPid() {
         return ProcessProbe.pidOf(MEMORY.readVolatileLong(address));

@@ -1,6 +1,7 @@
 package io.shmstore.internal.platform.posix;
 
 import io.shmstore.internal.platform.Mapping;
+import io.shmstore.internal.platform.OnceMapping;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -98,38 +99,14 @@ final class LinuxFileOps implements FileOps {
         return new NativeMapping(addr, length, writable);
     }
 
-    private static final class NativeMapping implements Mapping {
-        private final long address;
-        private final long length;
-        private final boolean writable;
-        private final AtomicBoolean unmapped = new AtomicBoolean();
-
+    private static final class NativeMapping extends OnceMapping {
         NativeMapping(long address, long length, boolean writable) {
-            this.address = address;
-            this.length = length;
-            this.writable = writable;
+            super(address, length, writable);
         }
 
         @Override
-        public long address() {
-            return address;
-        }
-
-        @Override
-        public long length() {
-            return length;
-        }
-
-        @Override
-        public boolean writable() {
-            return writable;
-        }
-
-        @Override
-        public void unmap() {
-            if (unmapped.compareAndSet(false, true)) {
-                LinuxLibc.munmap(address, length);
-            }
+        protected void release() {
+            LinuxLibc.munmap(address(), length());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.shmstore.internal.platform.posix;
 
 import io.shmstore.internal.platform.Mapping;
+import io.shmstore.internal.platform.OnceMapping;
 import net.openhft.chronicle.core.Jvm;
 import net.openhft.chronicle.core.cleaner.CleanerServiceLocator;
 
@@ -110,40 +111,17 @@ final class NioFileOps implements FileOps {
         return new BufferMapping(bb, length, writable);
     }
 
-    private static final class BufferMapping implements Mapping {
-        private MappedByteBuffer buffer;
-        private final long address;
-        private final long length;
-        private final boolean writable;
+    private static final class BufferMapping extends OnceMapping {
+        private final MappedByteBuffer buffer;
 
         BufferMapping(MappedByteBuffer buffer, long length, boolean writable) {
+            super(Jvm.address(buffer), length, writable);
             this.buffer = buffer;
-            this.address = Jvm.address(buffer);
-            this.length = length;
-            this.writable = writable;
         }
 
         @Override
-        public long address() {
-            return address;
-        }
-
-        @Override
-        public long length() {
-            return length;
-        }
-
-        @Override
-        public boolean writable() {
-            return writable;
-        }
-
-        @Override
-        public synchronized void unmap() {
-            if (buffer != null) {
-                CleanerServiceLocator.cleanerService().clean(buffer);
-                buffer = null;
-            }
+        protected void release() {
+            CleanerServiceLocator.cleanerService().clean(buffer);
         }
     }
 

@@ -17,6 +17,7 @@ import io.shmstore.internal.platform.ProcessProbe;
 import io.shmstore.internal.platform.Region;
 import io.shmstore.internal.platform.Waiter;
 import io.shmstore.internal.sync.BackoffWaiter;
+import io.shmstore.internal.sync.LockWordMutex;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.EventMode;
 import io.shmstore.memory.Lifetime;
@@ -123,7 +124,7 @@ public final class PosixBackend implements Backend {
     @Override
     public Region create(ObjectSpec spec) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            PosixRegion r = tryCreate(spec);
+            PosixRegion r = tryCreate(spec, EventMode.AUTO_RESET);
             if (r != null) {
                 return r;
             }
@@ -147,8 +148,39 @@ public final class PosixBackend implements Backend {
 
     @Override
     public Region createOrOpen(ObjectSpec spec) {
+        return createOrOpen(spec, EventMode.AUTO_RESET);
+    }
+
+    @Override
+    public MutexHandle mutex(ObjectSpec spec) {
+        PosixRegion region = createOrOpen(spec, EventMode.AUTO_RESET);
+        Mapping word = null;
+        try {
+            word = region.mapControlWord();
+            Mapping mapped = word;
+            return new LockWordMutex(word.address(), region.lockKey(0), "mutex " + Names.quote(region.name()), true,
+                    waiter, processes, () -> {
+                        mapped.unmap();
+                        region.close();
+                    });
+        } catch (RuntimeException e) {
+            if (word != null) {
+                word.unmap();
+            }
+            region.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public EventHandle event(ObjectSpec spec, EventMode mode) {
+        return new PosixEvent(createOrOpen(spec, mode), this);
+    }
+
+    /** @param eventMode the mode an EVENT object gets if this call creates it */
+    private PosixRegion createOrOpen(ObjectSpec spec, EventMode eventMode) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            PosixRegion r = tryCreate(spec);
+            PosixRegion r = tryCreate(spec, eventMode);
             if (r != null) {
                 return r;
             }
@@ -162,38 +194,6 @@ public final class PosixBackend implements Backend {
             }
         }
         throw new StoreException("could not create or open " + describe(spec) + ": it kept being removed and re-created");
-    }
-
-    @Override
-    public MutexHandle mutex(ObjectSpec spec) {
-        return new PosixMutex((PosixRegion) createOrOpen(spec), this);
-    }
-
-    @Override
-    public EventHandle event(ObjectSpec spec, EventMode mode) {
-        return new PosixEvent(createOrOpenEvent(spec, mode), this);
-    }
-
-    private PosixRegion createOrOpenEvent(ObjectSpec spec, EventMode mode) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            PosixRegion r = tryCreate(spec, mode);
-            if (r != null) {
-                return r;
-            }
-            try {
-                r = tryOpen(spec, Access.READ_WRITE);
-                if (r != null) {
-                    return r;
-                }
-            } catch (StoreNotFoundException gone) {
-                // removed meanwhile: create again
-            }
-        }
-        throw new StoreException("could not create or open " + describe(spec) + ": it kept being removed and re-created");
-    }
-
-    private PosixRegion tryCreate(ObjectSpec spec) {
-        return tryCreate(spec, EventMode.AUTO_RESET);
     }
 
     /**
@@ -217,7 +217,8 @@ public final class PosixBackend implements Backend {
             h = files.createNew(tmp, spec.permissions());
             files.reserve(h, total);
             header = files.map(h, 0, ObjectHeader.HEADER_LENGTH, true);
-            ObjectHeader.write(header.address(), spec, processes.selfWord(), true);
+            FileOps.Handle file = h;
+            ObjectHeader.write(header.address(), spec, processes.selfWord(), true, id -> initialize(file, spec, id));
             if (spec.type() == ObjectType.EVENT) {
                 Mapping user = files.map(h, ObjectHeader.HEADER_LENGTH, files.pageSize(), true);
                 try {
@@ -257,6 +258,23 @@ public final class PosixBackend implements Backend {
                     tmp.toFile().deleteOnExit();
                 }
             }
+        }
+    }
+
+    /** Runs the spec's initializer on the user area of a file not yet linked to its name. */
+    private void initialize(FileOps.Handle h, ObjectSpec spec, long objectId) {
+        if (spec.initializer() == null) {
+            return;
+        }
+        try {
+            Mapping user = files.map(h, ObjectHeader.HEADER_LENGTH, spec.userSize(), true);
+            try {
+                spec.initializer().initialize(user.address(), spec.userSize(), objectId);
+            } finally {
+                user.unmap();
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot map " + describe(spec) + " to initialise it: " + e.getMessage(), e);
         }
     }
 

@@ -172,6 +172,11 @@ final class PosixRegion implements Region {
     }
 
     @Override
+    public long objectId() {
+        return objectId;
+    }
+
+    @Override
     public boolean created() {
         return created;
     }

@@ -32,9 +32,12 @@ final class Headers {
     private Headers() {
     }
 
-    /** Writes the header of a new object, magic last; the attach table stays empty on Windows. */
-    static void write(long a, ObjectSpec spec, long creatorWord) {
-        ObjectHeader.write(a, spec, creatorWord, false);
+    /**
+     * Writes the header of a new object, runs {@code beforeMagic} (the user area's initializer) and
+     * writes the magic last; the attach table stays empty on Windows.
+     */
+    static void write(long a, ObjectSpec spec, long creatorWord, java.util.function.LongConsumer beforeMagic) {
+        ObjectHeader.write(a, spec, creatorWord, false, beforeMagic);
     }
 
     /**

@@ -204,13 +204,32 @@ final class Sections {
             if (view == null) {
                 throw Win32Errors.forObject(Win32.lastError(), spec, "cannot write the header of");
             }
-            Headers.write(Pointer.nativeValue(view), spec, processes.selfWord());
-            WindowsRegion r = new WindowsRegion(spec, section, Access.READ_WRITE, true, spec.userSize(), spec.lifetime());
+            WinNT.HANDLE created = section;
+            Headers.write(Pointer.nativeValue(view), spec, processes.selfWord(), id -> initializeUserArea(spec, created, id));
+            WindowsRegion r = new WindowsRegion(spec, section, Access.READ_WRITE, true, spec.userSize(), spec.lifetime(),
+                    ObjectHeader.objectId(Pointer.nativeValue(view)));
             section = null;
             return r;
         } finally {
             unmapQuietly(view);
             Win32.close(section);
+        }
+    }
+
+    /** Runs the spec's initializer on the user area of a section whose magic is not written yet. */
+    private static void initializeUserArea(ObjectSpec spec, WinNT.HANDLE section, long objectId) {
+        if (spec.initializer() == null) {
+            return;
+        }
+        long total = ObjectHeader.HEADER_LENGTH + spec.userSize();
+        Pointer whole = Win32.mapView(section, WinBase.FILE_MAP_READ | WinBase.FILE_MAP_WRITE, 0, total);
+        if (whole == null) {
+            throw Win32Errors.forObject(Win32.lastError(), spec, "cannot initialise");
+        }
+        try {
+            spec.initializer().initialize(Pointer.nativeValue(whole) + ObjectHeader.HEADER_LENGTH, spec.userSize(), objectId);
+        } finally {
+            unmapQuietly(whole);
         }
     }
 
@@ -229,7 +248,8 @@ final class Sections {
             }
             long a = Pointer.nativeValue(view);
             Headers.awaitAndCheck(a, spec, available);
-            WindowsRegion r = new WindowsRegion(spec, section, access, false, Headers.userSize(a), Headers.lifetime(a));
+            WindowsRegion r = new WindowsRegion(spec, section, access, false, Headers.userSize(a), Headers.lifetime(a),
+                    ObjectHeader.objectId(a));
             section = null;
             return r;
         } finally {

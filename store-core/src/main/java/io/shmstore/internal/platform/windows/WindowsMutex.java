@@ -133,6 +133,12 @@ final class WindowsMutex implements MutexHandle {
         return handle.isOpen() && holder.owner == Thread.currentThread();
     }
 
+    /** Always false: Win32 reports abandonment only to the waiter that acquires the mutex. */
+    @Override
+    public boolean isAbandoned() {
+        return false;
+    }
+
     /** Always 0: Win32 does not expose a mutex's owning process. */
     @Override
     public long ownerPid() {

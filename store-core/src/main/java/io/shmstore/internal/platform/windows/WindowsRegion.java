@@ -25,16 +25,23 @@ final class WindowsRegion implements Region {
     private final boolean created;
     private final long userSize;
     private final Lifetime lifetime;
+    private final long objectId;
 
     /** Takes over {@code section}. */
     WindowsRegion(ObjectSpec spec, WinNT.HANDLE section, Access access, boolean created, long userSize,
-                  Lifetime lifetime) {
+                  Lifetime lifetime, long objectId) {
         this.spec = spec;
         this.section = new KernelHandle(section, WindowsBackend.describe(spec));
         this.access = access;
         this.created = created;
         this.userSize = userSize;
         this.lifetime = lifetime;
+        this.objectId = objectId;
+    }
+
+    @Override
+    public long objectId() {
+        return objectId;
     }
 
     @Override

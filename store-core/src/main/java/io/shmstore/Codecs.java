@@ -1,0 +1,187 @@
+package io.shmstore;
+
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesMarshallable;
+
+import java.lang.reflect.Constructor;
+import java.util.Objects;
+
+/**
+ * The built-in codecs. Each writes a compact binary form through Chronicle Bytes.
+ */
+public final class Codecs {
+    private Codecs() {
+    }
+
+    /** Strings as UTF-8 with a stop-bit length prefix. */
+    public static Codec<String> string() {
+        return StringCodec.INSTANCE;
+    }
+
+    /** Longs as 8 little-endian bytes. */
+    public static Codec<Long> longs() {
+        return LongCodec.INSTANCE;
+    }
+
+    /** Integers as 4 little-endian bytes. */
+    public static Codec<Integer> ints() {
+        return IntCodec.INSTANCE;
+    }
+
+    /** Byte arrays as they are, with a stop-bit length prefix; {@code read} reuses an array of the right length. */
+    public static Codec<byte[]> bytes() {
+        return ByteArrayCodec.INSTANCE;
+    }
+
+    /**
+     * Objects that write and read themselves ({@link BytesMarshallable}). {@code read} fills the object
+     * passed to it, or a new one made with the public no-argument constructor.
+     */
+    public static <T extends BytesMarshallable> Codec<T> marshallable(Class<T> type) {
+        return new MarshallableCodec<>(type);
+    }
+
+    /** The default codec for a type, or null when there is none and one must be given. */
+    @SuppressWarnings("unchecked")
+    static <T> Codec<T> defaultFor(Class<T> type) {
+        if (type == String.class) {
+            return (Codec<T>) string();
+        }
+        if (type == Long.class) {
+            return (Codec<T>) longs();
+        }
+        if (type == Integer.class) {
+            return (Codec<T>) ints();
+        }
+        if (type == byte[].class) {
+            return (Codec<T>) bytes();
+        }
+        if (BytesMarshallable.class.isAssignableFrom(type)) {
+            return (Codec<T>) marshallable(type.asSubclass(BytesMarshallable.class));
+        }
+        return null;
+    }
+
+    private enum StringCodec implements Codec<String> {
+        INSTANCE;
+
+        @Override
+        public void write(Bytes<?> out, String value) {
+            out.writeUtf8(value);
+        }
+
+        @Override
+        public String read(Bytes<?> in, String reuse) {
+            return in.readUtf8();
+        }
+
+        @Override
+        public String id() {
+            return "string-utf8";
+        }
+    }
+
+    private enum LongCodec implements Codec<Long> {
+        INSTANCE;
+
+        @Override
+        public void write(Bytes<?> out, Long value) {
+            out.writeLong(value);
+        }
+
+        @Override
+        public Long read(Bytes<?> in, Long reuse) {
+            return in.readLong();
+        }
+
+        @Override
+        public String id() {
+            return "long-le64";
+        }
+    }
+
+    private enum IntCodec implements Codec<Integer> {
+        INSTANCE;
+
+        @Override
+        public void write(Bytes<?> out, Integer value) {
+            out.writeInt(value);
+        }
+
+        @Override
+        public Integer read(Bytes<?> in, Integer reuse) {
+            return in.readInt();
+        }
+
+        @Override
+        public String id() {
+            return "int-le32";
+        }
+    }
+
+    private enum ByteArrayCodec implements Codec<byte[]> {
+        INSTANCE;
+
+        @Override
+        public void write(Bytes<?> out, byte[] value) {
+            out.writeStopBit(value.length);
+            out.write(value);
+        }
+
+        @Override
+        public byte[] read(Bytes<?> in, byte[] reuse) {
+            long n = in.readStopBit();
+            if (n < 0 || n > in.readRemaining()) {
+                throw new StoreCorruptedException("byte array length " + n + " exceeds the " + in.readRemaining()
+                        + " bytes stored");
+            }
+            byte[] out = reuse != null && reuse.length == n ? reuse : new byte[(int) n];
+            in.read(out);
+            return out;
+        }
+
+        @Override
+        public String id() {
+            return "bytes-stopbit";
+        }
+    }
+
+    private static final class MarshallableCodec<T extends BytesMarshallable> implements Codec<T> {
+        private final Class<T> type;
+        private final Constructor<T> constructor;
+
+        MarshallableCodec(Class<T> type) {
+            this.type = Objects.requireNonNull(type, "type");
+            try {
+                this.constructor = type.getConstructor();
+            } catch (NoSuchMethodException e) {
+                throw new IllegalArgumentException(type.getName() + " needs a public no-argument constructor"
+                        + " to be read by Codecs.marshallable", e);
+            }
+        }
+
+        @Override
+        public void write(Bytes<?> out, T value) {
+            value.writeMarshallable(out);
+        }
+
+        @Override
+        public T read(Bytes<?> in, T reuse) {
+            T target = reuse;
+            if (target == null) {
+                try {
+                    target = constructor.newInstance();
+                } catch (ReflectiveOperationException e) {
+                    throw new StoreException("cannot construct " + type.getName() + ": " + e, e);
+                }
+            }
+            target.readMarshallable(in);
+            return target;
+        }
+
+        @Override
+        public String id() {
+            return "marshallable:" + type.getName();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.shmstore;
+
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A typed key-value map over one named mapping, shared by every process that opens it.
+ *
+ * <pre>{@code
+ * try (SharedStore<String, Long> counts = SharedStore.of(String.class, Long.class)
+ *         .name("counts").entries(100_000).averageKeySize(16)
+ *         .createOrOpen()) {
+ *     counts.merge("clicks", 1L, Long::sum);          // atomic across processes
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li>The whole {@link ConcurrentMap} contract; {@code compute}, {@code computeIfAbsent},
+ *       {@code merge}, {@code putIfAbsent}, {@code replace} and {@code remove(k, v)} are atomic per key
+ *       across processes (the key's segment lock is held while the function runs, so a function must
+ *       not use the same store). Iterators are weakly consistent, segment by segment.</li>
+ *   <li>Reads take no lock and never write to shared memory; writers that die at any instant leave
+ *       every entry old or new, and the next writer repairs the segment online.</li>
+ *   <li>Keys and values are never null ({@link NullPointerException}).</li>
+ *   <li>After {@link #close()} every method throws {@link IllegalStateException}.</li>
+ * </ul>
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public interface SharedStore<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
+
+    /** Starts building a store with these key and value types. */
+    static <K, V> SharedStoreBuilder<K, V> of(Class<K> keyType, Class<V> valueType) {
+        return new SharedStoreBuilder<>(keyType, valueType);
+    }
+
+    /**
+     * The value for {@code key}, read into {@code reuse} when the value codec can reuse objects (the
+     * bytes and {@code BytesMarshallable} codecs do): with such a codec a hit allocates nothing.
+     *
+     * @return the value (possibly {@code reuse} itself), or null when absent
+     */
+    V getUsing(K key, V reuse);
+
+    /** Counts and sizes, read now. */
+    StoreStats stats();
+
+    /** The store's name (or file path for a file-backed store). */
+    String name();
+
+    /** True when opened with {@code openReadOnly()}: every write throws {@link ReadOnlyStoreException}. */
+    boolean isReadOnly();
+
+    /** Removes the store's name now, whatever its lifetime, and closes this handle. */
+    void destroy();
+
+    /** Detaches this process; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,225 @@
+package io.shmstore;
+
+import io.shmstore.internal.store.StoreImpl;
+import io.shmstore.internal.store.StoreRequest;
+import io.shmstore.memory.Lifetime;
+import io.shmstore.memory.SharedMemory;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Settings for a {@link SharedStore}; from {@link SharedStore#of(Class, Class)}. Each setting may be
+ * given once, and is checked when given; the terminal calls check the settings against each other.
+ * Sizing settings ({@code entries}, average sizes, {@code segments}, policies) apply when a store is
+ * created; an opener gets the geometry the creator chose.
+ */
+public final class SharedStoreBuilder<K, V> {
+    private static final long DEFAULT_ENTRIES = 1 << 16;
+    private static final int DEFAULT_VALUE_SIZE = 64;
+    private static final int MAX_AVERAGE_SIZE = 1 << 24;
+
+    private final Class<K> keyType;
+    private final Class<V> valueType;
+    private String name;
+    private Path file;
+    private long entries = -1;
+    private int averageKeySize = -1;
+    private int averageValueSize = -1;
+    private Codec<K> keyCodec;
+    private Codec<V> valueCodec;
+    private int segments = -1;
+    private FullPolicy fullPolicy;
+    private Duration expireAfterWrite;
+    private Lifetime lifetime;
+    private Set<PosixFilePermission> permissions;
+    private Duration lockTimeout;
+
+    SharedStoreBuilder(Class<K> keyType, Class<V> valueType) {
+        this.keyType = Objects.requireNonNull(keyType, "keyType");
+        this.valueType = Objects.requireNonNull(valueType, "valueType");
+    }
+
+    /** A memory-only store with this name (rules of {@link SharedMemory#named(String)}). */
+    public SharedStoreBuilder<K, V> name(String value) {
+        Objects.requireNonNull(value, "name");
+        once(name == null && file == null, "the store was already named " + (name != null ? "\"" + name + "\"" : file));
+        SharedMemory.named(value);
+        this.name = value;
+        return this;
+    }
+
+    /** A store in this file, persistent until {@link SharedStore#destroy()}. */
+    public SharedStoreBuilder<K, V> persistedTo(Path value) {
+        Objects.requireNonNull(value, "file");
+        once(name == null && file == null, "the store was already placed at " + (name != null ? "\"" + name + "\"" : file));
+        this.file = value;
+        return this;
+    }
+
+    /** How many entries to size for (1 to 2^40); default 65,536. */
+    public SharedStoreBuilder<K, V> entries(long value) {
+        once(entries == -1, "entries was already set to " + entries);
+        if (value < 1 || value > 1L << 40) {
+            throw new IllegalArgumentException("entries " + value + " is out of range: use 1 to " + (1L << 40));
+        }
+        this.entries = value;
+        return this;
+    }
+
+    /** Average serialized key size in bytes (1 to 16 MiB). */
+    public SharedStoreBuilder<K, V> averageKeySize(int bytes) {
+        once(averageKeySize == -1, "averageKeySize was already set to " + averageKeySize);
+        this.averageKeySize = checkSize("averageKeySize", bytes);
+        return this;
+    }
+
+    /** Average serialized value size in bytes (1 to 16 MiB); default 64. */
+    public SharedStoreBuilder<K, V> averageValueSize(int bytes) {
+        once(averageValueSize == -1, "averageValueSize was already set to " + averageValueSize);
+        this.averageValueSize = checkSize("averageValueSize", bytes);
+        return this;
+    }
+
+    public SharedStoreBuilder<K, V> keyCodec(Codec<K> codec) {
+        Objects.requireNonNull(codec, "keyCodec");
+        once(keyCodec == null, "keyCodec was already set to " + (keyCodec == null ? "" : keyCodec.id()));
+        this.keyCodec = codec;
+        return this;
+    }
+
+    public SharedStoreBuilder<K, V> valueCodec(Codec<V> codec) {
+        Objects.requireNonNull(codec, "valueCodec");
+        once(valueCodec == null, "valueCodec was already set to " + (valueCodec == null ? "" : valueCodec.id()));
+        this.valueCodec = codec;
+        return this;
+    }
+
+    /** Number of segments, a power of two from 1 to 65,536; by default from {@code entries}. */
+    public SharedStoreBuilder<K, V> segments(int value) {
+        once(segments == -1, "segments was already set to " + segments);
+        if (value < 1 || value > 1 << 16 || Integer.bitCount(value) != 1) {
+            throw new IllegalArgumentException("segments " + value + " must be a power of two from 1 to 65536");
+        }
+        this.segments = value;
+        return this;
+    }
+
+    public SharedStoreBuilder<K, V> fullPolicy(FullPolicy value) {
+        Objects.requireNonNull(value, "fullPolicy");
+        once(fullPolicy == null, "fullPolicy was already set to " + fullPolicy);
+        this.fullPolicy = value;
+        return this;
+    }
+
+    /** Entries become invisible this long after they were written, and their space is reclaimed. */
+    public SharedStoreBuilder<K, V> expireAfterWrite(Duration value) {
+        Objects.requireNonNull(value, "expireAfterWrite");
+        once(expireAfterWrite == null, "expireAfterWrite was already set to " + expireAfterWrite);
+        if (value.isNegative() || value.isZero() || value.toMillis() < 1) {
+            throw new IllegalArgumentException("expireAfterWrite " + value + " must be at least 1 ms");
+        }
+        this.expireAfterWrite = value;
+        return this;
+    }
+
+    public SharedStoreBuilder<K, V> lifetime(Lifetime value) {
+        Objects.requireNonNull(value, "lifetime");
+        once(lifetime == null, "lifetime was already set to " + lifetime);
+        this.lifetime = value;
+        return this;
+    }
+
+    /** Who may open a created store; default owner-only. */
+    public SharedStoreBuilder<K, V> permissions(Set<PosixFilePermission> value) {
+        Objects.requireNonNull(value, "permissions");
+        once(permissions == null, "permissions were already set to "
+                + (permissions == null ? "" : PosixFilePermissions.toString(permissions)));
+        SharedMemory.named("check").permissions(value);
+        this.permissions = Set.copyOf(value);
+        return this;
+    }
+
+    public SharedStoreBuilder<K, V> permissions(String rwx) {
+        return permissions(PosixFilePermissions.fromString(rwx));
+    }
+
+    /** How long a writer waits for a segment held by a live process; default 10 s. */
+    public SharedStoreBuilder<K, V> lockTimeout(Duration value) {
+        Objects.requireNonNull(value, "lockTimeout");
+        once(lockTimeout == null, "lockTimeout was already set to " + lockTimeout);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("lockTimeout " + value + " is negative");
+        }
+        this.lockTimeout = value;
+        return this;
+    }
+
+    /** Creates the store; fails with {@link StoreExistsException} if the name is taken. */
+    public SharedStore<K, V> create() {
+        return StoreImpl.create(request());
+    }
+
+    /** Opens an existing store for reading and writing. */
+    public SharedStore<K, V> open() {
+        return StoreImpl.open(request(), false);
+    }
+
+    /** Opens an existing store on a read-only mapping; every write throws {@link ReadOnlyStoreException}. */
+    public SharedStore<K, V> openReadOnly() {
+        return StoreImpl.open(request(), true);
+    }
+
+    /** Creates the store, or opens it if it exists (exactly one of racing processes creates it). */
+    public SharedStore<K, V> createOrOpen() {
+        return StoreImpl.createOrOpen(request());
+    }
+
+    private StoreRequest<K, V> request() {
+        if (name == null && file == null) {
+            throw new IllegalStateException("name(...) or persistedTo(...) must be set");
+        }
+        Codec<K> kc = keyCodec != null ? keyCodec : Codecs.defaultFor(keyType);
+        Codec<V> vc = valueCodec != null ? valueCodec : Codecs.defaultFor(valueType);
+        if (kc == null) {
+            throw new IllegalStateException("no built-in codec for keys of " + keyType.getName() + ": set keyCodec(...)");
+        }
+        if (vc == null) {
+            throw new IllegalStateException("no built-in codec for values of " + valueType.getName()
+                    + ": set valueCodec(...), for example JsonCodec.of(" + valueType.getSimpleName() + ".class)");
+        }
+        int avgKey = averageKeySize > 0 ? averageKeySize : defaultSize(keyType, 16);
+        int avgValue = averageValueSize > 0 ? averageValueSize : defaultSize(valueType, DEFAULT_VALUE_SIZE);
+        return new StoreRequest<>(name, file, keyType, valueType, kc, vc, entries > 0 ? entries : DEFAULT_ENTRIES,
+                avgKey, avgValue, Math.max(segments, 0), fullPolicy != null ? fullPolicy : FullPolicy.REJECT,
+                expireAfterWrite != null ? expireAfterWrite.toMillis() : 0, lifetime, permissions,
+                lockTimeout != null ? lockTimeout : Duration.ofSeconds(10));
+    }
+
+    private static int defaultSize(Class<?> type, int otherwise) {
+        if (type == Long.class) {
+            return 8;
+        }
+        if (type == Integer.class) {
+            return 4;
+        }
+        return otherwise;
+    }
+
+    private static int checkSize(String what, int bytes) {
+        if (bytes < 1 || bytes > MAX_AVERAGE_SIZE) {
+            throw new IllegalArgumentException(what + " " + bytes + " is out of range: use 1 to " + MAX_AVERAGE_SIZE + " bytes");
+        }
+        return bytes;
+    }
+
+    private static void once(boolean unset, String message) {
+        if (!unset) {
+            throw new IllegalStateException(message);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.shmstore;
+
+import java.util.Arrays;
+
+/**
+ * A store's counts, read at one moment (segment by segment, without locks, so the totals may mix
+ * moments under concurrent writes).
+ *
+ * @param entries        live entries (expired ones not yet purged included)
+ * @param capacity       the entries the store was sized for
+ * @param bytesUsed      bytes of data chunks in use
+ * @param bytesCapacity  bytes of data chunks in all
+ * @param segmentLoad    per segment, the fraction of its data chunks in use
+ * @param hits           lookups of this process that found a value
+ * @param misses         lookups of this process that found none
+ * @param recoveries     segment repairs after a writer died, by any process
+ * @param evictions      entries evicted to make room, by any process
+ * @param expirations    expired entries purged, by any process
+ */
+public record StoreStats(long entries, long capacity, long bytesUsed, long bytesCapacity, double[] segmentLoad,
+                         long hits, long misses, long recoveries, long evictions, long expirations) {
+
+    public StoreStats {
+        segmentLoad = segmentLoad.clone();
+    }
+
+    @Override
+    public double[] segmentLoad() {
+        return segmentLoad.clone();
+    }
+
+    /** The fullest segment's load: the store fills when this reaches 1. */
+    public double maxSegmentLoad() {
+        return Arrays.stream(segmentLoad).max().orElse(0);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StoreStats s && entries == s.entries && capacity == s.capacity && bytesUsed == s.bytesUsed
+                && bytesCapacity == s.bytesCapacity && Arrays.equals(segmentLoad, s.segmentLoad) && hits == s.hits
+                && misses == s.misses && recoveries == s.recoveries && evictions == s.evictions
+                && expirations == s.expirations;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(entries) * 31 + Arrays.hashCode(segmentLoad);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("StoreStats[entries=%d/%d, bytes=%d/%d, maxSegmentLoad=%.2f, hits=%d, misses=%d,"
+                        + " recoveries=%d, evictions=%d, expirations=%d]", entries, capacity, bytesUsed, bytesCapacity,
+                maxSegmentLoad(), hits, misses, recoveries, evictions, expirations);
+    }
+}

@@ -1,0 +1,148 @@
+package io.shmstore.internal.store;
+
+import io.shmstore.FullPolicy;
+import io.shmstore.IncompatibleStoreException;
+import io.shmstore.StoreCorruptedException;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
+
+import java.nio.charset.StandardCharsets;
+
+/** Writes a store header ({@link StoreLayout}) and reads one back, trusting nothing it reads. */
+final class StoreHeader {
+    private static final Memory MEMORY = OS.memory();
+    private static final long FINGERPRINT_SEED = 0x6669_6E67_6572_7072L;
+
+    private StoreHeader() {
+    }
+
+    /** Writes the header and empty segments into fresh, zeroed, still unpublished memory; magic last. */
+    static void write(long a, StoreConfig c, String keyDescription, String valueDescription) {
+        MEMORY.writeInt(a + StoreLayout.VERSION_OFFSET, StoreLayout.VERSION);
+        MEMORY.writeInt(a + StoreLayout.HEADER_LENGTH_OFFSET, StoreLayout.HEADER_LENGTH);
+        MEMORY.writeInt(a + StoreLayout.SEGMENTS_OFFSET, c.segments());
+        MEMORY.writeInt(a + StoreLayout.SLOTS_OFFSET, c.slots());
+        MEMORY.writeInt(a + StoreLayout.CHUNK_SIZE_OFFSET, c.chunkSize());
+        MEMORY.writeInt(a + StoreLayout.CHUNKS_OFFSET, c.chunks());
+        MEMORY.writeLong(a + StoreLayout.ENTRIES_OFFSET, c.entries());
+        MEMORY.writeInt(a + StoreLayout.AVG_KEY_OFFSET, c.averageKeySize());
+        MEMORY.writeInt(a + StoreLayout.AVG_VALUE_OFFSET, c.averageValueSize());
+        MEMORY.writeInt(a + StoreLayout.FULL_POLICY_OFFSET, c.fullPolicy().ordinal());
+        MEMORY.writeLong(a + StoreLayout.TTL_MILLIS_OFFSET, c.ttlMillis());
+        MEMORY.writeLong(a + StoreLayout.KEY_FINGERPRINT_OFFSET, fingerprint(keyDescription));
+        MEMORY.writeLong(a + StoreLayout.VALUE_FINGERPRINT_OFFSET, fingerprint(valueDescription));
+        MEMORY.writeLong(a + StoreLayout.SEGMENT_AREA_OFFSET, c.segmentArea());
+        MEMORY.writeLong(a + StoreLayout.SEGMENT_STRIDE_OFFSET, c.stride());
+        MEMORY.writeLong(a + StoreLayout.STORE_LENGTH_OFFSET, c.length());
+        MEMORY.writeLong(a + StoreLayout.CREATED_AT_OFFSET, System.currentTimeMillis());
+        writeText(a + StoreLayout.KEY_DESCRIPTION_OFFSET, keyDescription);
+        writeText(a + StoreLayout.VALUE_DESCRIPTION_OFFSET, valueDescription);
+        for (int s = 0; s < c.segments(); s++) {
+            Segment.initialize(a + StoreLayout.segmentOffset(c.segmentArea(), c.stride(), s));
+        }
+        MEMORY.writeOrderedLong(a + StoreLayout.MAGIC_OFFSET, StoreLayout.MAGIC);
+    }
+
+    /**
+     * Reads and checks the header of a mapping of {@code mapped} bytes.
+     *
+     * @throws IncompatibleStoreException when it is not a store, or of another format version
+     * @throws StoreCorruptedException    when a field is out of its bounds or contradicts another
+     */
+    static StoreConfig read(long a, long mapped, String name) {
+        String who = "\"" + name + "\"";
+        if (mapped < StoreLayout.HEADER_LENGTH) {
+            throw new IncompatibleStoreException(who + " is not a store: its mapping has " + mapped + " bytes, less than a header");
+        }
+        long magic = MEMORY.readVolatileLong(a + StoreLayout.MAGIC_OFFSET);
+        if (magic != StoreLayout.MAGIC) {
+            throw new IncompatibleStoreException(who + " is not a store (or was never finished): it starts with "
+                    + Long.toHexString(magic) + ", expected the magic \"SHMSTORE\"");
+        }
+        int version = MEMORY.readInt(a + StoreLayout.VERSION_OFFSET);
+        if (version != StoreLayout.VERSION) {
+            throw new IncompatibleStoreException(who + " has store format version " + version
+                    + "; this ShmStore reads version " + StoreLayout.VERSION);
+        }
+        int headerLength = MEMORY.readInt(a + StoreLayout.HEADER_LENGTH_OFFSET);
+        int segments = MEMORY.readInt(a + StoreLayout.SEGMENTS_OFFSET);
+        int slots = MEMORY.readInt(a + StoreLayout.SLOTS_OFFSET);
+        int chunkSize = MEMORY.readInt(a + StoreLayout.CHUNK_SIZE_OFFSET);
+        int chunks = MEMORY.readInt(a + StoreLayout.CHUNKS_OFFSET);
+        int policy = MEMORY.readInt(a + StoreLayout.FULL_POLICY_OFFSET);
+        long ttl = MEMORY.readLong(a + StoreLayout.TTL_MILLIS_OFFSET);
+        long area = MEMORY.readLong(a + StoreLayout.SEGMENT_AREA_OFFSET);
+        long stride = MEMORY.readLong(a + StoreLayout.SEGMENT_STRIDE_OFFSET);
+        require(headerLength == StoreLayout.HEADER_LENGTH, who, "header length", headerLength);
+        require(pow2(segments) && segments <= StoreLayout.MAX_SEGMENTS, who, "segments", segments);
+        require(pow2(slots) && slots >= 16 && slots <= StoreLayout.MAX_SLOTS, who, "slots per segment", slots);
+        require(pow2(chunkSize) && chunkSize >= StoreLayout.MIN_CHUNK && chunkSize <= StoreLayout.MAX_CHUNK, who,
+                "chunk size", chunkSize);
+        require(chunks > 0 && chunks <= StoreLayout.MAX_CHUNKS, who, "chunks per segment", chunks);
+        require(policy >= 0 && policy < FullPolicy.values().length, who, "full policy", policy);
+        require(ttl >= 0, who, "expiry", ttl);
+        require(area == StoreLayout.HEADER_LENGTH, who, "segment area offset", area);
+        require(stride == SegmentLayout.stride(slots, chunks, chunkSize), who, "segment stride", stride);
+        long length = area + stride * segments;
+        if (length > mapped || length < 0) {
+            throw new StoreCorruptedException(who + " claims " + length + " bytes of segments but its mapping has "
+                    + mapped + " bytes");
+        }
+        return new StoreConfig(name, segments, slots, chunkSize, chunks, MEMORY.readLong(a + StoreLayout.ENTRIES_OFFSET),
+                MEMORY.readInt(a + StoreLayout.AVG_KEY_OFFSET), MEMORY.readInt(a + StoreLayout.AVG_VALUE_OFFSET),
+                FullPolicy.values()[policy], ttl, area, stride);
+    }
+
+    /** Fails when the stored key or value type and codec differ from the caller's, naming both sides. */
+    static void checkTypes(long a, String name, String keyDescription, String valueDescription) {
+        check(a, name, "keys", StoreLayout.KEY_FINGERPRINT_OFFSET, StoreLayout.KEY_DESCRIPTION_OFFSET, keyDescription);
+        check(a, name, "values", StoreLayout.VALUE_FINGERPRINT_OFFSET, StoreLayout.VALUE_DESCRIPTION_OFFSET, valueDescription);
+    }
+
+    private static void check(long a, String name, String what, int fpOffset, int textOffset, String expected) {
+        if (MEMORY.readLong(a + fpOffset) != fingerprint(expected)) {
+            throw new IncompatibleStoreException("store \"" + name + "\" holds " + what + " as " + readText(a + textOffset)
+                    + " (type/codec); this process asked for " + expected);
+        }
+    }
+
+    static long fingerprint(String description) {
+        byte[] b = description.getBytes(StandardCharsets.UTF_8);
+        long h = FINGERPRINT_SEED;
+        for (byte x : b) {
+            h = Hashing.hashLong(h, x);
+        }
+        return h;
+    }
+
+    private static void writeText(long at, String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(b.length, StoreLayout.DESCRIPTION_CAPACITY - 2);
+        MEMORY.writeShort(at, (short) n);
+        for (int i = 0; i < n; i++) {
+            MEMORY.writeByte(at + 2 + i, b[i]);
+        }
+    }
+
+    static String readText(long at) {
+        int n = MEMORY.readShort(at) & 0xFFFF;
+        if (n > StoreLayout.DESCRIPTION_CAPACITY - 2) {
+            return "<unreadable description>";
+        }
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = MEMORY.readByte(at + 2 + i);
+        }
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static boolean pow2(long v) {
+        return v > 0 && Long.bitCount(v) == 1;
+    }
+
+    private static void require(boolean ok, String who, String field, long value) {
+        if (!ok) {
+            throw new StoreCorruptedException(who + " has an impossible " + field + " in its header: " + value);
+        }
+    }
+}

@@ -1,0 +1,557 @@
+package io.shmstore.internal.store;
+
+import io.shmstore.ReadOnlyStoreException;
+import io.shmstore.SharedStore;
+import io.shmstore.StoreCorruptedException;
+import io.shmstore.StoreException;
+import io.shmstore.StoreExistsException;
+import io.shmstore.StoreNotFoundException;
+import io.shmstore.StoreStats;
+import io.shmstore.memory.Access;
+import io.shmstore.memory.MemoryView;
+import io.shmstore.memory.NamedMutex;
+import io.shmstore.memory.SharedMemory;
+import net.openhft.chronicle.bytes.Bytes;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * The {@link SharedStore} over one mapping: a header ({@link StoreLayout}) and segments
+ * ({@link Segment}).
+ *
+ * <p>Design notes:
+ * <ul>
+ *   <li><b>Keys</b> are compared as their codec's bytes; a key's 64-bit hash picks the segment (bits
+ *       32 and up) and the first slot (low bits).</li>
+ *   <li><b>Scratch</b>: each thread encodes keys and values into, and copies entries out of, its own
+ *       direct {@code Bytes}, shared by all stores, so a hit through {@link #getUsing} allocates
+ *       nothing when the codec reuses objects.</li>
+ *   <li><b>Atomic operations</b> run under the key's segment lock, across processes; the user's
+ *       function runs with it held. Keys and values are encoded again after the function returns,
+ *       because the function may have used the scratch buffers.</li>
+ *   <li><b>Through the memory layer only</b>: the store maps a {@link MemoryView} and takes its
+ *       segments' locks with {@link MemoryView#lockAt}; it never sees a platform backend.</li>
+ * </ul>
+ */
+public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedStore<K, V> {
+    private static final int CREATE_OR_OPEN_ATTEMPTS = 50;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final StoreRequest<K, V> request;
+    private final SharedMemory memory;
+    private final MemoryView view;
+    private final StoreConfig config;
+    private final Segment[] segments;
+    private final NamedMutex[] locks;
+    private final boolean readOnly;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private volatile boolean closed;
+
+    /** Per-thread buffers: the encoded key, the encoded value, and a copied entry. */
+    private static final class Scratch {
+        final Bytes<Void> key = Bytes.allocateElasticDirect(64);
+        final Bytes<Void> value = Bytes.allocateElasticDirect(256);
+        final Bytes<Void> entry = Bytes.allocateElasticDirect(256);
+    }
+
+    private StoreImpl(StoreRequest<K, V> request, SharedMemory memory, MemoryView view, StoreConfig config,
+                      boolean readOnly) {
+        this.request = request;
+        this.memory = memory;
+        this.view = view;
+        this.config = config;
+        this.readOnly = readOnly;
+        this.segments = new Segment[config.segments()];
+        this.locks = new NamedMutex[config.segments()];
+        long base = view.bytes().addressForRead(0);
+        try {
+            for (int s = 0; s < segments.length; s++) {
+                long offset = StoreLayout.segmentOffset(config.segmentArea(), config.stride(), s);
+                locks[s] = view.lockAt(offset + SegmentLayout.LOCK_OFFSET);
+                segments[s] = new Segment(s, base + offset, config, locks[s], request.lockTimeout());
+            }
+        } catch (RuntimeException e) {
+            closeLocks();
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    public static <K, V> SharedStore<K, V> create(StoreRequest<K, V> r) {
+        StoreConfig config = r.sizing();
+        return attach(r, creating(r, config).create(), false);
+    }
+
+    public static <K, V> SharedStore<K, V> open(StoreRequest<K, V> r, boolean readOnly) {
+        Access access = readOnly ? Access.READ_ONLY : Access.READ_WRITE;
+        SharedMemory mem = r.file() != null ? SharedMemory.openBackedBy(r.file(), access) : SharedMemory.open(r.name(), access);
+        return attach(r, mem, readOnly);
+    }
+
+    public static <K, V> SharedStore<K, V> createOrOpen(StoreRequest<K, V> r) {
+        StoreConfig config = r.sizing();
+        for (int attempt = 0; attempt < CREATE_OR_OPEN_ATTEMPTS; attempt++) {
+            try {
+                return attach(r, creating(r, config).create(), false);
+            } catch (StoreExistsException exists) {
+                try {
+                    return open(r, false);
+                } catch (StoreNotFoundException removedMeanwhile) {
+                    // its last user closed it between our create and our open: try again
+                }
+            }
+        }
+        throw new StoreException("could not create or open store \"" + r.displayName() + "\": it kept being removed");
+    }
+
+    private static SharedMemory.Builder creating(StoreRequest<?, ?> r, StoreConfig config) {
+        SharedMemory.Builder b = r.file() != null ? SharedMemory.backedBy(r.file()) : SharedMemory.named(r.name());
+        b.size(config.length());
+        if (r.permissions() != null) {
+            b.permissions(r.permissions());
+        }
+        if (r.lifetime() != null) {
+            b.lifetime(r.lifetime());
+        }
+        return b.initializer(view -> StoreHeader.write(view.bytes().addressForWrite(0), config, r.keyDescription(),
+                r.valueDescription()));
+    }
+
+    private static <K, V> SharedStore<K, V> attach(StoreRequest<K, V> r, SharedMemory mem, boolean readOnly) {
+        MemoryView view = null;
+        try {
+            view = mem.map(0, mem.size(), readOnly ? Access.READ_ONLY : Access.READ_WRITE);
+            long a = view.bytes().addressForRead(0);
+            StoreConfig config = StoreHeader.read(a, view.length(), r.displayName());
+            StoreHeader.checkTypes(a, r.displayName(), r.keyDescription(), r.valueDescription());
+            return new StoreImpl<>(r, mem, view, config, readOnly);
+        } catch (RuntimeException e) {
+            if (view != null) {
+                view.close();
+            }
+            mem.close();
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Override
+    public V get(Object key) {
+        K k = castKey(key);
+        return k == null ? null : getUsing(k, null);
+    }
+
+    @Override
+    public V getUsing(K key, V reuse) {
+        checkOpen();
+        Scratch s = SCRATCH.get();
+        long hash = encodeKey(s, key);
+        if (segmentFor(hash).read(s.key, hash, s.entry, System.currentTimeMillis())) {
+            hits.increment();
+            return decode(s.entry, reuse, key);
+        }
+        misses.increment();
+        return null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        K k = castKey(key);
+        if (k == null) {
+            return false;
+        }
+        checkOpen();
+        Scratch s = SCRATCH.get();
+        long hash = encodeKey(s, k);
+        return segmentFor(hash).read(s.key, hash, s.entry, System.currentTimeMillis());
+    }
+
+    @Override
+    public int size() {
+        checkOpen();
+        if (config.ttlMillis() > 0) {
+            int n = 0;
+            for (Iterator<Entry<K, V>> it = entrySet().iterator(); it.hasNext(); it.next()) {
+                n++;
+            }
+            return n;
+        }
+        long n = 0;
+        for (Segment seg : segments) {
+            n += seg.count();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, n);
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    // ---------------------------------------------------------------- writing
+
+    @Override
+    public V put(K key, V value) {
+        Objects.requireNonNull(value, "value");
+        return update(key, (k, old) -> value, true);
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        Objects.requireNonNull(value, "value");
+        return update(key, (k, old) -> old == null ? value : old, true);
+    }
+
+    @Override
+    public V remove(Object key) {
+        K k = castKey(key);
+        if (k == null) {
+            Objects.requireNonNull(key, "key");
+            checkWritable();
+            return null;
+        }
+        return update(k, (kk, old) -> null, true);
+    }
+
+    @Override
+    public boolean remove(Object key, Object value) {
+        Objects.requireNonNull(value, "value");
+        K k = castKey(key);
+        if (k == null) {
+            Objects.requireNonNull(key, "key");
+            return false;
+        }
+        boolean[] done = new boolean[1];
+        update(k, (kk, old) -> {
+            done[0] = old != null && old.equals(value);
+            return done[0] ? null : old;
+        }, false);
+        return done[0];
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        Objects.requireNonNull(oldValue, "oldValue");
+        Objects.requireNonNull(newValue, "newValue");
+        boolean[] done = new boolean[1];
+        update(key, (k, old) -> {
+            done[0] = old != null && old.equals(oldValue);
+            return done[0] ? newValue : old;
+        }, false);
+        return done[0];
+    }
+
+    @Override
+    public V replace(K key, V value) {
+        Objects.requireNonNull(value, "value");
+        return update(key, (k, old) -> old == null ? null : value, true);
+    }
+
+    @Override
+    public V compute(K key, BiFunction<? super K, ? super V, ? extends V> fn) {
+        Objects.requireNonNull(fn, "remappingFunction");
+        return update(key, fn, false);
+    }
+
+    @Override
+    public V computeIfAbsent(K key, Function<? super K, ? extends V> fn) {
+        Objects.requireNonNull(fn, "mappingFunction");
+        return update(key, (k, old) -> old != null ? old : fn.apply(k), false);
+    }
+
+    @Override
+    public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> fn) {
+        Objects.requireNonNull(fn, "remappingFunction");
+        return update(key, (k, old) -> old == null ? null : fn.apply(k, old), false);
+    }
+
+    @Override
+    public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> fn) {
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(fn, "remappingFunction");
+        return update(key, (k, old) -> old == null ? value : fn.apply(old, value), false);
+    }
+
+    /**
+     * The one write path: under the key's segment lock, reads the current value, applies {@code fn},
+     * and stores its result (null removes). Writes only when the value object changed.
+     *
+     * @return the previous value when {@code returnOld}, else the new one
+     */
+    private V update(K key, BiFunction<? super K, ? super V, ? extends V> fn, boolean returnOld) {
+        Objects.requireNonNull(key, "key");
+        checkWritable();
+        Scratch s = SCRATCH.get();
+        long hash = encodeKey(s, key);
+        Segment seg = segmentFor(hash);
+        long now = System.currentTimeMillis();
+        seg.lock();
+        try {
+            V old = readLocked(seg, s, hash, now, key);
+            V next = fn.apply(key, old);
+            if (next == old && old != null) {
+                return returnOld ? old : next;
+            }
+            encodeKey(s, key);
+            if (next == null) {
+                int i = seg.locate(s.key.addressForRead(0), (int) s.key.writePosition(), hash);
+                if (i >= 0) {
+                    seg.remove(i);
+                }
+            } else {
+                s.value.clear();
+                request.valueCodec().write(s.value, next);
+                seg.put(hash, s.key, s.value, now);
+            }
+            return returnOld ? old : next;
+        } finally {
+            seg.unlock();
+        }
+    }
+
+    /** The key's current value, with the segment lock held; null when absent or expired. */
+    private V readLocked(Segment seg, Scratch s, long hash, long now, K key) {
+        int i = seg.locate(s.key.addressForRead(0), (int) s.key.writePosition(), hash);
+        if (i < 0 || seg.expiredAt(i, now)) {
+            return null;
+        }
+        seg.copyAt(i, s.entry);
+        return decode(s.entry, null, key);
+    }
+
+    @Override
+    public void clear() {
+        checkWritable();
+        for (Segment seg : segments) {
+            seg.lock();
+            try {
+                seg.clear();
+            } finally {
+                seg.unlock();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- iteration
+
+    @Override
+    public Set<Entry<K, V>> entrySet() {
+        checkOpen();
+        return new AbstractSet<>() {
+            @Override
+            public Iterator<Entry<K, V>> iterator() {
+                return new EntryIterator();
+            }
+
+            @Override
+            public int size() {
+                return StoreImpl.this.size();
+            }
+
+            @Override
+            public boolean contains(Object o) {
+                if (!(o instanceof Map.Entry<?, ?> e)) {
+                    return false;
+                }
+                V v = get(e.getKey());
+                return v != null && v.equals(e.getValue());
+            }
+
+            @Override
+            public boolean remove(Object o) {
+                return o instanceof Map.Entry<?, ?> e && StoreImpl.this.remove(e.getKey(), e.getValue());
+            }
+
+            @Override
+            public void clear() {
+                StoreImpl.this.clear();
+            }
+        };
+    }
+
+    /** Weakly consistent: each segment is read as one consistent snapshot when the iterator reaches it. */
+    private final class EntryIterator implements Iterator<Entry<K, V>> {
+        private int segment;
+        private final List<Entry<K, V>> batch = new ArrayList<>();
+        private int position;
+        private Entry<K, V> last;
+
+        @Override
+        public boolean hasNext() {
+            checkOpen();
+            while (position >= batch.size() && segment < segments.length) {
+                batch.clear();
+                position = 0;
+                Bytes<Void> scratch = SCRATCH.get().entry;
+                segments[segment++].snapshot(scratch, System.currentTimeMillis(), copy -> batch.add(decodeEntry(copy)));
+            }
+            return position < batch.size();
+        }
+
+        @Override
+        public Entry<K, V> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            last = batch.get(position++);
+            return last;
+        }
+
+        @Override
+        public void remove() {
+            if (last == null) {
+                throw new IllegalStateException("next() has not been called, or remove() was already called");
+            }
+            StoreImpl.this.remove(last.getKey());
+            last = null;
+        }
+    }
+
+    private Entry<K, V> decodeEntry(Bytes<?> copy) {
+        int kl = copy.readInt(EntryLayout.KEY_LENGTH_OFFSET);
+        int vl = copy.readInt(EntryLayout.VALUE_LENGTH_OFFSET);
+        copy.readPositionRemaining(EntryLayout.HEADER_LENGTH, kl);
+        K key = request.keyCodec().read(copy, null);
+        copy.readPositionRemaining(EntryLayout.HEADER_LENGTH + (long) kl, vl);
+        V value = decode(copy, null, key);
+        return new StoreEntry(key, value);
+    }
+
+    /** An entry of an iteration; {@code setValue} writes through to the store. */
+    private final class StoreEntry extends SimpleEntry<K, V> {
+        private static final long serialVersionUID = 1L;
+
+        StoreEntry(K key, V value) {
+            super(key, value);
+        }
+
+        @Override
+        public V setValue(V value) {
+            Objects.requireNonNull(value, "value");
+            put(getKey(), value);
+            return super.setValue(value);
+        }
+    }
+
+    // ---------------------------------------------------------------- the rest of the API
+
+    @Override
+    public StoreStats stats() {
+        checkOpen();
+        long entries = 0;
+        long used = 0;
+        long recoveries = 0;
+        long evictions = 0;
+        long expirations = 0;
+        double[] load = new double[segments.length];
+        for (int i = 0; i < segments.length; i++) {
+            Segment seg = segments[i];
+            entries += seg.count();
+            used += (long) seg.usedChunks() * config.chunkSize();
+            load[i] = (double) seg.usedChunks() / config.chunks();
+            recoveries += seg.recoveries();
+            evictions += seg.evictions();
+            expirations += seg.expirations();
+        }
+        return new StoreStats(entries, config.entries(), used, (long) config.chunks() * config.chunkSize() * segments.length,
+                load, hits.sum(), misses.sum(), recoveries, evictions, expirations);
+    }
+
+    @Override
+    public String name() {
+        return request.displayName();
+    }
+
+    @Override
+    public boolean isReadOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            closeLocks();
+            view.close();
+            memory.close();
+        }
+    }
+
+    @Override
+    public synchronized void destroy() {
+        checkOpen();
+        closed = true;
+        closeLocks();
+        view.close();
+        memory.destroy();
+    }
+
+    private void closeLocks() {
+        for (NamedMutex m : locks) {
+            if (m != null) {
+                m.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SharedStore[" + name() + (closed ? ", closed" : ", " + size() + " entries") + "]";
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private long encodeKey(Scratch s, K key) {
+        Objects.requireNonNull(key, "key");
+        s.key.clear();
+        request.keyCodec().write(s.key, key);
+        return Hashing.hash(0x6B65_795F_6861_7368L, s.key.addressForRead(0), s.key.writePosition());
+    }
+
+    private Segment segmentFor(long hash) {
+        return segments[(int) (hash >>> 32) & (segments.length - 1)];
+    }
+
+    private V decode(Bytes<?> in, V reuse, K key) {
+        try {
+            return request.valueCodec().read(in, reuse);
+        } catch (StoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new StoreCorruptedException("cannot read the value of key " + key + " in store \"" + name()
+                    + "\" with codec " + request.valueCodec().id() + ": " + e, e);
+        }
+    }
+
+    private K castKey(Object key) {
+        Objects.requireNonNull(key, "key");
+        return request.keyType().isInstance(key) ? request.keyType().cast(key) : null;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("store \"" + name() + "\" is closed");
+        }
+    }
+
+    private void checkWritable() {
+        checkOpen();
+        if (readOnly) {
+            throw new ReadOnlyStoreException("store \"" + name() + "\" was opened read-only");
+        }
+    }
+}

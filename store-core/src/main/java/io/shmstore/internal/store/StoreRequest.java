@@ -1,0 +1,35 @@
+package io.shmstore.internal.store;
+
+import io.shmstore.Codec;
+import io.shmstore.FullPolicy;
+import io.shmstore.memory.Lifetime;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.util.Set;
+
+/** A checked request from {@link io.shmstore.SharedStoreBuilder}: where, what types, and how to size. */
+public record StoreRequest<K, V>(String name, Path file, Class<K> keyType, Class<V> valueType, Codec<K> keyCodec,
+                                 Codec<V> valueCodec, long entries, int averageKeySize, int averageValueSize,
+                                 int segments, FullPolicy fullPolicy, long ttlMillis, Lifetime lifetime,
+                                 Set<PosixFilePermission> permissions, Duration lockTimeout) {
+
+    /** The store as messages name it. */
+    public String displayName() {
+        return name != null ? name : file.toString();
+    }
+
+    /** What goes in the header for keys: type and codec, e.g. {@code java.lang.String/string-utf8}. */
+    public String keyDescription() {
+        return keyType.getName() + "/" + keyCodec.id();
+    }
+
+    public String valueDescription() {
+        return valueType.getName() + "/" + valueCodec.id();
+    }
+
+    public StoreConfig sizing() {
+        return Sizing.of(displayName(), entries, averageKeySize, averageValueSize, segments, fullPolicy, ttlMillis);
+    }
+}

@@ -1,0 +1,282 @@
+package io.shmstore.store;
+
+import io.shmstore.Codecs;
+import io.shmstore.FullPolicy;
+import io.shmstore.IncompatibleStoreException;
+import io.shmstore.ReadOnlyStoreException;
+import io.shmstore.SharedStore;
+import io.shmstore.StoreExistsException;
+import io.shmstore.StoreFullException;
+import io.shmstore.StoreNotFoundException;
+import io.shmstore.StoreStats;
+import io.shmstore.testing.ShmDirExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(ShmDirExtension.class)
+class StoreBasicsTest {
+
+    private static SharedStore<String, String> strings(String name) {
+        return SharedStore.of(String.class, String.class).name(name).entries(1000).averageKeySize(16)
+                .averageValueSize(32).create();
+    }
+
+    @Test
+    void putGetReplaceRemove() {
+        try (SharedStore<String, String> s = strings("basic")) {
+            assertThat(s.put("a", "1")).isNull();
+            assertThat(s.put("a", "2")).isEqualTo("1");
+            assertThat(s.get("a")).isEqualTo("2");
+            assertThat(s.get("missing")).isNull();
+            assertThat(s.get(42)).as("a key of another type").isNull();
+            assertThat(s.containsKey("a")).isTrue();
+            assertThat(s.size()).isEqualTo(1);
+            assertThat(s.remove("a")).isEqualTo("2");
+            assertThat(s.remove("a")).isNull();
+            assertThat(s.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void manyKeysSurviveRehashAndReopen() {
+        Map<String, String> model = new HashMap<>();
+        try (SharedStore<String, String> s = strings("many")) {
+            for (int i = 0; i < 1000; i++) {
+                s.put("key-" + i, "value-" + i);
+                model.put("key-" + i, "value-" + i);
+            }
+            for (int i = 0; i < 1000; i += 3) {
+                s.remove("key-" + i);
+                model.remove("key-" + i);
+            }
+            for (int i = 0; i < 300; i++) {
+                s.put("key-" + i, "again-" + i);
+                model.put("key-" + i, "again-" + i);
+            }
+            assertThat(s).isEqualTo(model);
+            assertThat(s.hashCode()).isEqualTo(model.hashCode());
+            try (SharedStore<String, String> other = SharedStore.of(String.class, String.class).name("many").open()) {
+                assertThat(other).containsExactlyInAnyOrderEntriesOf(model);
+                assertThat(other.size()).isEqualTo(model.size());
+            }
+        }
+    }
+
+    @Test
+    void atomicOperations() {
+        try (SharedStore<String, Long> s = SharedStore.of(String.class, Long.class).name("atomic").entries(100).create()) {
+            assertThat(s.putIfAbsent("x", 1L)).isNull();
+            assertThat(s.putIfAbsent("x", 2L)).isEqualTo(1L);
+            assertThat(s.replace("x", 5L, 6L)).isFalse();
+            assertThat(s.replace("x", 1L, 6L)).isTrue();
+            assertThat(s.replace("y", 1L)).isNull();
+            assertThat(s.containsKey("y")).isFalse();
+            assertThat(s.merge("x", 10L, Long::sum)).isEqualTo(16L);
+            assertThat(s.compute("x", (k, v) -> v == null ? 0 : v + 1)).isEqualTo(17L);
+            assertThat(s.computeIfAbsent("z", k -> 3L)).isEqualTo(3L);
+            assertThat(s.computeIfAbsent("z", k -> 4L)).isEqualTo(3L);
+            assertThat(s.computeIfPresent("z", (k, v) -> null)).isNull();
+            assertThat(s.containsKey("z")).isFalse();
+            assertThat(s.remove("x", 1L)).isFalse();
+            assertThat(s.remove("x", 17L)).isTrue();
+            assertThat(s).isEmpty();
+        }
+    }
+
+    @Test
+    void nullsAreRefused() {
+        try (SharedStore<String, String> s = strings("nulls")) {
+            assertThatThrownBy(() -> s.put(null, "v")).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> s.put("k", null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> s.get(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> s.containsKey(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> s.remove(null)).isInstanceOf(NullPointerException.class);
+        }
+    }
+
+    @Test
+    void iterationViewsAndClear() {
+        try (SharedStore<String, String> s = strings("views")) {
+            for (int i = 0; i < 50; i++) {
+                s.put("k" + i, "v" + i);
+            }
+            assertThat(s.keySet()).hasSize(50).contains("k0", "k49");
+            assertThat(s.values()).contains("v7");
+            s.entrySet().removeIf(e -> e.getKey().endsWith("0"));
+            assertThat(s).hasSize(45).doesNotContainKey("k10");
+            for (Map.Entry<String, String> e : s.entrySet()) {
+                if (e.getKey().equals("k1")) {
+                    e.setValue("one");
+                }
+            }
+            assertThat(s.get("k1")).isEqualTo("one");
+            s.clear();
+            assertThat(s).isEmpty();
+            s.put("after", "clear");
+            assertThat(s).containsOnlyKeys("after");
+        }
+    }
+
+    @Test
+    void getUsingFillsTheObjectItIsGiven() {
+        try (SharedStore<String, byte[]> s = SharedStore.of(String.class, byte[].class).name("using")
+                .entries(10).averageValueSize(100).create()) {
+            s.put("k", new byte[]{1, 2, 3});
+            byte[] reuse = new byte[3];
+            assertThat(s.getUsing("k", reuse)).isSameAs(reuse).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void openingWithOtherTypesOrCodecsNamesBothSides() {
+        try (SharedStore<String, String> s = strings("typed")) {
+            assertThatThrownBy(() -> SharedStore.of(String.class, Long.class).name("typed").open())
+                    .isInstanceOf(IncompatibleStoreException.class)
+                    .hasMessageContaining("java.lang.String/string-utf8").hasMessageContaining("java.lang.Long/long-le64");
+            assertThatThrownBy(() -> SharedStore.of(Long.class, String.class).name("typed").open())
+                    .isInstanceOf(IncompatibleStoreException.class).hasMessageContaining("keys");
+            assertThat(s.size()).isZero();
+        }
+    }
+
+    @Test
+    void existingAndMissingStores() {
+        try (SharedStore<String, String> s = strings("exists")) {
+            assertThatThrownBy(() -> strings("exists")).isInstanceOf(StoreExistsException.class);
+            try (SharedStore<String, String> same = SharedStore.of(String.class, String.class).name("exists").createOrOpen()) {
+                s.put("a", "b");
+                assertThat(same.get("a")).isEqualTo("b");
+            }
+        }
+        assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("exists").open())
+                .isInstanceOf(StoreNotFoundException.class);
+    }
+
+    @Test
+    void readOnlyStoresRefuseWrites() {
+        try (SharedStore<String, String> s = strings("ro")) {
+            s.put("a", "b");
+            try (SharedStore<String, String> ro = SharedStore.of(String.class, String.class).name("ro").openReadOnly()) {
+                assertThat(ro.isReadOnly()).isTrue();
+                assertThat(ro.get("a")).isEqualTo("b");
+                assertThatThrownBy(() -> ro.put("a", "c")).isInstanceOf(ReadOnlyStoreException.class);
+                assertThatThrownBy(() -> ro.remove("a")).isInstanceOf(ReadOnlyStoreException.class);
+                assertThatThrownBy(ro::clear).isInstanceOf(ReadOnlyStoreException.class);
+                s.put("later", "seen");
+                assertThat(ro.get("later")).isEqualTo("seen");
+            }
+            assertThat(s.get("a")).isEqualTo("b");
+        }
+    }
+
+    @Test
+    void useAfterCloseIsIllegalState() {
+        SharedStore<String, String> s = strings("closed");
+        s.close();
+        s.close();
+        assertThatThrownBy(() -> s.get("a")).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> s.put("a", "b")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(s::size).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aFullStoreSaysWhatToRaiseAndLosesNothing() {
+        try (SharedStore<Integer, byte[]> s = SharedStore.of(Integer.class, byte[].class).name("full").entries(100)
+                .averageValueSize(100).segments(1).create()) {
+            int stored = 0;
+            try {
+                for (int i = 0; i < 10_000; i++) {
+                    s.put(i, new byte[100]);
+                    stored++;
+                }
+            } catch (StoreFullException e) {
+                assertThat(e).hasMessageContaining("segment 0").hasMessageContaining("100 entries")
+                        .hasMessageContaining("raise entries");
+            }
+            assertThat(stored).as("sized for 100, holds at least that").isBetween(100, 9_999);
+            assertThat(s.size()).isEqualTo(stored);
+            assertThat(s.get(0)).hasSize(100);
+        }
+    }
+
+    @Test
+    void largerThanAverageValuesStillFitTheConfiguredEntries() {
+        try (SharedStore<String, byte[]> s = SharedStore.of(String.class, byte[].class).name("skew").entries(5000)
+                .averageKeySize(10).averageValueSize(100).create()) {
+            for (int i = 0; i < 5000; i++) {
+                s.put("key-" + i, new byte[140]);
+            }
+            assertThat(s.size()).isEqualTo(5000);
+        }
+    }
+
+    @Test
+    void evictionMakesItACache() {
+        try (SharedStore<Integer, byte[]> s = SharedStore.of(Integer.class, byte[].class).name("cache").entries(100)
+                .averageValueSize(100).segments(1).fullPolicy(FullPolicy.EVICT).create()) {
+            for (int i = 0; i < 2_000; i++) {
+                s.put(i, new byte[100]);
+            }
+            StoreStats st = s.stats();
+            assertThat(st.evictions()).isPositive();
+            assertThat(s.get(1999)).as("the newest survives").isNotNull();
+            assertThat(s.size()).isLessThan(2000).isGreaterThan(50);
+        }
+    }
+
+    @Test
+    void expiredEntriesAreInvisibleAndReclaimed() throws InterruptedException {
+        try (SharedStore<String, String> s = SharedStore.of(String.class, String.class).name("ttl").entries(100)
+                .expireAfterWrite(Duration.ofMillis(50)).create()) {
+            s.put("a", "1");
+            assertThat(s.get("a")).isEqualTo("1");
+            Thread.sleep(80);
+            assertThat(s.get("a")).isNull();
+            assertThat(s.containsKey("a")).isFalse();
+            assertThat(s).isEmpty();
+            assertThat(s.putIfAbsent("a", "2")).isNull();
+            assertThat(s.get("a")).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void builderChecksItsSettings() {
+        assertThatThrownBy(() -> SharedStore.of(String.class, String.class).entries(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entries 0");
+        assertThatThrownBy(() -> SharedStore.of(String.class, String.class).entries(5).entries(6))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("entries was already set to 5");
+        assertThatThrownBy(() -> SharedStore.of(String.class, String.class).segments(3))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("segments 3");
+        assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("../x"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SharedStore.of(String.class, Object.class).name("obj").create())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("valueCodec");
+        assertThatThrownBy(() -> SharedStore.of(String.class, String.class).create())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("name(...)");
+        assertThatThrownBy(() -> SharedStore.of(String.class, String.class).keyCodec(Codecs.string()).keyCodec(Codecs.string()))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void statsCountWhatHappened() {
+        try (SharedStore<String, String> s = strings("stats")) {
+            s.put("a", "b");
+            s.get("a");
+            s.get("nope");
+            StoreStats st = s.stats();
+            assertThat(st.entries()).isEqualTo(1);
+            assertThat(st.capacity()).isEqualTo(1000);
+            assertThat(st.hits()).isEqualTo(1);
+            assertThat(st.misses()).isEqualTo(1);
+            assertThat(st.bytesUsed()).isPositive();
+            assertThat(st.maxSegmentLoad()).isBetween(0.0, 1.0);
+        }
+    }
+}
