@@ -42,6 +42,14 @@ public interface SharedStore<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
      */
     V getUsing(K key, V reuse);
 
+    /**
+     * Walks every structure, segment by segment under its lock (so a segment whose writer died is
+     * repaired first), and returns one line per problem found: empty when the store is sound.
+     *
+     * @throws ReadOnlyStoreException on a read-only store, which cannot take the locks
+     */
+    java.util.List<String> verify();
+
     /** Counts and sizes, read now. */
     StoreStats stats();
 

@@ -1,9 +1,11 @@
 package io.shmstore.testing;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,17 +18,19 @@ import java.util.concurrent.TimeUnit;
 /**
  * A child JVM started with exactly the parent's ShmStore flags (the module flags and system
  * properties from the parent pom, passed by Surefire as {@code shmstore.test.jvmArgs}), the same class
- * path, shm directory and backend. Its standard output is read line by line; stderr is inherited so a
- * child's failure shows in the build log.
+ * path, shm directory and backend. Its standard output goes to a temporary file that is read line by
+ * line; stderr is inherited so a child's failure shows in the build log.
  */
 public final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final String description;
+    private final Path output;
 
-    private ChildJvm(Process process, String description) {
+    private ChildJvm(Process process, String description, Path output) {
         this.process = process;
         this.description = description;
+        this.output = output;
         Thread reader = new Thread(this::pump, "child-stdout-" + process.pid());
         reader.setDaemon(true);
         reader.start();
@@ -69,22 +73,54 @@ public final class ChildJvm implements AutoCloseable {
 
     public static ChildJvm start(List<String> command, String description) {
         try {
+            Path output = Files.createTempFile("shmstore-child-", ".out");
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
-            return new ChildJvm(pb.start(), description);
+            pb.redirectOutput(output.toFile());
+            return new ChildJvm(pb.start(), description, output);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + description, e);
         }
     }
 
+    /**
+     * Follows the child's output file, line by line, until the child has exited and the file is read
+     * to its end. (A file rather than a pipe: when a child is killed, the JDK's process reaper races a
+     * pipe reader for the last bytes, and lines are lost.)
+     */
     private void pump() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lines.add(line);
+        try (InputStream in = Files.newInputStream(output)) {
+            ByteArrayOutputStream partial = new ByteArrayOutputStream();
+            byte[] buf = new byte[8192];
+            while (true) {
+                boolean exited = !process.isAlive();
+                int n = in.read(buf);
+                if (n > 0) {
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] == '\n') {
+                            lines.add(partial.toString(StandardCharsets.UTF_8));
+                            partial.reset();
+                        } else {
+                            partial.write(buf[i]);
+                        }
+                    }
+                } else if (exited) {
+                    if (partial.size() > 0) {
+                        lines.add(partial.toString(StandardCharsets.UTF_8));
+                    }
+                    return;
+                } else {
+                    Thread.sleep(1);
+                }
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             lines.add("EOF " + e);
+        } finally {
+            try {
+                Files.deleteIfExists(output);
+            } catch (IOException e) {
+                output.toFile().deleteOnExit();
+            }
         }
     }
 

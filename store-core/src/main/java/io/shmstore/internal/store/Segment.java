@@ -706,6 +706,72 @@ final class Segment {
         return true;
     }
 
+    // ---------------------------------------------------------------- verification (lock held)
+
+    /**
+     * Checks every invariant of the segment and adds a line per problem to {@code problems}: an odd
+     * seqlock, slots pointing outside the data or at entries that fail their checksum, overlapping
+     * entries, keys not reachable from their hash, counts that disagree, chunks marked used that no
+     * entry holds or held chunks marked free. Lock held (so a dead writer's segment was repaired first).
+     */
+    void verify(java.util.List<String> problems) {
+        String where = "segment " + index + ": ";
+        if ((MEMORY.readLong(base + SegmentLayout.SEQ_OFFSET) & 1) != 0) {
+            problems.add(where + "seqlock counter is odd outside a write");
+        }
+        int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
+        if (active != 0 && active != 1) {
+            problems.add(where + "active table index is " + active);
+            return;
+        }
+        long table = base + SegmentLayout.tableOffset(active, config.slots());
+        java.util.BitSet claimed = new java.util.BitSet(config.chunks());
+        int live = 0;
+        int tombstones = 0;
+        for (int i = 0; i < config.slots(); i++) {
+            long slot = MEMORY.readLong(table + (long) i * 8);
+            if (slot == SegmentLayout.TOMBSTONE) {
+                tombstones++;
+            } else if (slot != SegmentLayout.EMPTY) {
+                if (!validEntry(slot, claimed)) {
+                    problems.add(where + "slot " + i + " points at an invalid or overlapping entry (chunk "
+                            + SegmentLayout.chunkOf(slot) + ")");
+                    continue;
+                }
+                live++;
+                long e = entryAddress(SegmentLayout.chunkOf(slot));
+                int kl = MEMORY.readInt(e);
+                if (locate(e + EntryLayout.HEADER_LENGTH, kl, MEMORY.readLong(e + EntryLayout.KEY_HASH_OFFSET)) != i) {
+                    problems.add(where + "the key in slot " + i + " is not reachable from its hash");
+                }
+            }
+        }
+        int count = MEMORY.readInt(base + SegmentLayout.COUNT_OFFSET);
+        if (count != live) {
+            problems.add(where + "count says " + count + " entries, slots hold " + live);
+        }
+        if (MEMORY.readInt(base + SegmentLayout.TOMBSTONES_OFFSET) != tombstones) {
+            problems.add(where + "tombstone count says " + MEMORY.readInt(base + SegmentLayout.TOMBSTONES_OFFSET)
+                    + ", table holds " + tombstones);
+        }
+        int marked = 0;
+        for (int c = 0; c < config.chunks(); c++) {
+            boolean u = used(c);
+            marked += u ? 1 : 0;
+            if (u != claimed.get(c)) {
+                problems.add(where + "chunk " + c + (u ? " is marked used but no entry holds it"
+                        : " is held by an entry but marked free"));
+                if (problems.size() > 100) {
+                    return;
+                }
+            }
+        }
+        if (MEMORY.readInt(base + SegmentLayout.USED_CHUNKS_OFFSET) != marked) {
+            problems.add(where + "used-chunk count says " + MEMORY.readInt(base + SegmentLayout.USED_CHUNKS_OFFSET)
+                    + ", bitmap marks " + marked);
+        }
+    }
+
     // ---------------------------------------------------------------- errors
 
     private StoreCorruptedException corrupted(String what) {

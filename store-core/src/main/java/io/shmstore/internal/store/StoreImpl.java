@@ -472,6 +472,21 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     }
 
     @Override
+    public List<String> verify() {
+        checkWritable();
+        List<String> problems = new ArrayList<>();
+        for (Segment seg : segments) {
+            seg.lock();
+            try {
+                seg.verify(problems);
+            } finally {
+                seg.unlock();
+            }
+        }
+        return problems;
+    }
+
+    @Override
     public String name() {
         return request.displayName();
     }
