@@ -94,14 +94,11 @@ class StoreProcessesTest {
                     Thread.sleep(random.nextInt(5));
                     writer.kill();
                     String line;
-                    int drained = 0;
                     while ((line = pollLine(writer)) != null) {
-                        drained++;
                         if (line.startsWith("ACK ")) {
                             lastAck = Long.parseLong(line.substring(4));
                         }
                     }
-                    assertThat(drained).as("lines after the kill").isNotNegative();
                 }
                 long started = nextSeq;
                 for (long seq = nextSeq; seq <= lastAck; seq++) {

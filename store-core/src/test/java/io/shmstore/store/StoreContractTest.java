@@ -5,6 +5,7 @@ import io.shmstore.FullPolicy;
 import io.shmstore.IncompatibleStoreException;
 import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.SharedStore;
+import io.shmstore.SharedStoreBuilder;
 import io.shmstore.StoreExistsException;
 import io.shmstore.StoreFullException;
 import io.shmstore.StoreNotFoundException;
@@ -20,11 +21,18 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/**
+ * The store contract, run against each kind of store (JCTools' QueueSanityTest style): subclasses say
+ * where a store lives.
+ */
 @ExtendWith(ShmDirExtension.class)
-class StoreBasicsTest {
+abstract class StoreContractTest {
 
-    private static SharedStore<String, String> strings(String name) {
-        return SharedStore.of(String.class, String.class).name(name).entries(1000).averageKeySize(16)
+    /** Places the store: by name in the shm directory, or in a file. */
+    abstract <K, V> SharedStoreBuilder<K, V> at(SharedStoreBuilder<K, V> builder, String name);
+
+    private SharedStore<String, String> strings(String name) {
+        return at(SharedStore.of(String.class, String.class), name).entries(1000).averageKeySize(16)
                 .averageValueSize(32).create();
     }
 
@@ -62,7 +70,7 @@ class StoreBasicsTest {
             }
             assertThat(s).isEqualTo(model);
             assertThat(s.hashCode()).isEqualTo(model.hashCode());
-            try (SharedStore<String, String> other = SharedStore.of(String.class, String.class).name("many").open()) {
+            try (SharedStore<String, String> other = at(SharedStore.of(String.class, String.class), "many").open()) {
                 assertThat(other).containsExactlyInAnyOrderEntriesOf(model);
                 assertThat(other.size()).isEqualTo(model.size());
             }
@@ -71,7 +79,7 @@ class StoreBasicsTest {
 
     @Test
     void atomicOperations() {
-        try (SharedStore<String, Long> s = SharedStore.of(String.class, Long.class).name("atomic").entries(100).create()) {
+        try (SharedStore<String, Long> s = at(SharedStore.of(String.class, Long.class), "atomic").entries(100).create()) {
             assertThat(s.putIfAbsent("x", 1L)).isNull();
             assertThat(s.putIfAbsent("x", 2L)).isEqualTo(1L);
             assertThat(s.replace("x", 5L, 6L)).isFalse();
@@ -126,7 +134,7 @@ class StoreBasicsTest {
 
     @Test
     void getUsingFillsTheObjectItIsGiven() {
-        try (SharedStore<String, byte[]> s = SharedStore.of(String.class, byte[].class).name("using")
+        try (SharedStore<String, byte[]> s = at(SharedStore.of(String.class, byte[].class), "using")
                 .entries(10).averageValueSize(100).create()) {
             s.put("k", new byte[]{1, 2, 3});
             byte[] reuse = new byte[3];
@@ -137,10 +145,10 @@ class StoreBasicsTest {
     @Test
     void openingWithOtherTypesOrCodecsNamesBothSides() {
         try (SharedStore<String, String> s = strings("typed")) {
-            assertThatThrownBy(() -> SharedStore.of(String.class, Long.class).name("typed").open())
+            assertThatThrownBy(() -> at(SharedStore.of(String.class, Long.class), "typed").open())
                     .isInstanceOf(IncompatibleStoreException.class)
                     .hasMessageContaining("java.lang.String/string-utf8").hasMessageContaining("java.lang.Long/long-le64");
-            assertThatThrownBy(() -> SharedStore.of(Long.class, String.class).name("typed").open())
+            assertThatThrownBy(() -> at(SharedStore.of(Long.class, String.class), "typed").open())
                     .isInstanceOf(IncompatibleStoreException.class).hasMessageContaining("keys");
             assertThat(s.size()).isZero();
         }
@@ -150,12 +158,16 @@ class StoreBasicsTest {
     void existingAndMissingStores() {
         try (SharedStore<String, String> s = strings("exists")) {
             assertThatThrownBy(() -> strings("exists")).isInstanceOf(StoreExistsException.class);
-            try (SharedStore<String, String> same = SharedStore.of(String.class, String.class).name("exists").createOrOpen()) {
+            try (SharedStore<String, String> same = at(SharedStore.of(String.class, String.class), "exists").createOrOpen()) {
                 s.put("a", "b");
                 assertThat(same.get("a")).isEqualTo("b");
             }
         }
-        assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("exists").open())
+        assertThatThrownBy(() -> at(SharedStore.of(String.class, String.class), "never-made").open())
+                .isInstanceOf(StoreNotFoundException.class);
+        SharedStore<String, String> again = at(SharedStore.of(String.class, String.class), "exists").createOrOpen();
+        again.destroy();
+        assertThatThrownBy(() -> at(SharedStore.of(String.class, String.class), "exists").open())
                 .isInstanceOf(StoreNotFoundException.class);
     }
 
@@ -163,7 +175,7 @@ class StoreBasicsTest {
     void readOnlyStoresRefuseWrites() {
         try (SharedStore<String, String> s = strings("ro")) {
             s.put("a", "b");
-            try (SharedStore<String, String> ro = SharedStore.of(String.class, String.class).name("ro").openReadOnly()) {
+            try (SharedStore<String, String> ro = at(SharedStore.of(String.class, String.class), "ro").openReadOnly()) {
                 assertThat(ro.isReadOnly()).isTrue();
                 assertThat(ro.get("a")).isEqualTo("b");
                 assertThatThrownBy(() -> ro.put("a", "c")).isInstanceOf(ReadOnlyStoreException.class);
@@ -188,7 +200,7 @@ class StoreBasicsTest {
 
     @Test
     void aFullStoreSaysWhatToRaiseAndLosesNothing() {
-        try (SharedStore<Integer, byte[]> s = SharedStore.of(Integer.class, byte[].class).name("full").entries(100)
+        try (SharedStore<Integer, byte[]> s = at(SharedStore.of(Integer.class, byte[].class), "full").entries(100)
                 .averageValueSize(100).segments(1).create()) {
             int stored = 0;
             try {
@@ -208,7 +220,7 @@ class StoreBasicsTest {
 
     @Test
     void largerThanAverageValuesStillFitTheConfiguredEntries() {
-        try (SharedStore<String, byte[]> s = SharedStore.of(String.class, byte[].class).name("skew").entries(5000)
+        try (SharedStore<String, byte[]> s = at(SharedStore.of(String.class, byte[].class), "skew").entries(5000)
                 .averageKeySize(10).averageValueSize(100).create()) {
             for (int i = 0; i < 5000; i++) {
                 s.put("key-" + i, new byte[140]);
@@ -219,7 +231,7 @@ class StoreBasicsTest {
 
     @Test
     void evictionMakesItACache() {
-        try (SharedStore<Integer, byte[]> s = SharedStore.of(Integer.class, byte[].class).name("cache").entries(100)
+        try (SharedStore<Integer, byte[]> s = at(SharedStore.of(Integer.class, byte[].class), "cache").entries(100)
                 .averageValueSize(100).segments(1).fullPolicy(FullPolicy.EVICT).create()) {
             for (int i = 0; i < 2_000; i++) {
                 s.put(i, new byte[100]);
@@ -233,7 +245,7 @@ class StoreBasicsTest {
 
     @Test
     void expiredEntriesAreInvisibleAndReclaimed() throws InterruptedException {
-        try (SharedStore<String, String> s = SharedStore.of(String.class, String.class).name("ttl").entries(100)
+        try (SharedStore<String, String> s = at(SharedStore.of(String.class, String.class), "ttl").entries(100)
                 .expireAfterWrite(Duration.ofMillis(50)).create()) {
             s.put("a", "1");
             assertThat(s.get("a")).isEqualTo("1");
@@ -256,7 +268,7 @@ class StoreBasicsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("segments 3");
         assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("../x"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> SharedStore.of(String.class, Object.class).name("obj").create())
+        assertThatThrownBy(() -> at(SharedStore.of(String.class, Object.class), "obj").create())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("valueCodec");
         assertThatThrownBy(() -> SharedStore.of(String.class, String.class).create())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("name(...)");

@@ -1,0 +1,187 @@
+package io.shmstore.store;
+
+import io.shmstore.IncompatibleStoreException;
+import io.shmstore.SharedStore;
+import io.shmstore.StoreCorruptedException;
+import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.store.EntryLayout;
+import io.shmstore.internal.store.SegmentLayout;
+import io.shmstore.internal.store.StoreLayout;
+import io.shmstore.memory.MemoryView;
+import io.shmstore.memory.SharedMemory;
+import io.shmstore.testing.ShmDirExtension;
+import net.openhft.chronicle.bytes.BytesStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.lang.management.ManagementFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Damage done to a store's bytes from outside: each case gives a typed exception or a consistent
+ * answer, and writers repair what a dead writer left behind.
+ */
+@ExtendWith(ShmDirExtension.class)
+@SuppressWarnings("try")
+class StoreDamageTest {
+
+    private static SharedStore<String, String> oneSegment(String name) {
+        return SharedStore.of(String.class, String.class).name(name).entries(100).segments(1).create();
+    }
+
+    /** Byte offset (from the store's start) of the only segment, and its geometry. */
+    private record Geometry(long segment, int slots, int chunks, int chunkSize) {
+        long table(BytesStore<?, ?> b) {
+            return segment + SegmentLayout.tableOffset(b.readInt(segment + SegmentLayout.ACTIVE_TABLE_OFFSET), slots);
+        }
+
+        long data() {
+            return segment + SegmentLayout.dataOffset(slots, chunks);
+        }
+    }
+
+    private static Geometry geometry(BytesStore<?, ?> b) {
+        return new Geometry(StoreLayout.HEADER_LENGTH, b.readInt(StoreLayout.SLOTS_OFFSET), b.readInt(StoreLayout.CHUNKS_OFFSET),
+                b.readInt(StoreLayout.CHUNK_SIZE_OFFSET));
+    }
+
+    /** The index of the only live slot of a one-entry segment. */
+    private static int liveSlot(BytesStore<?, ?> b, Geometry g) {
+        for (int i = 0; i < g.slots(); i++) {
+            if (SegmentLayout.isLive(b.readLong(g.table(b) + i * 8L))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no live slot");
+    }
+
+    @Test
+    void anotherFormatVersionIsIncompatibleNamingBoth() {
+        try (SharedStore<String, String> s = oneSegment("version");
+             SharedMemory mem = SharedMemory.open("version");
+             MemoryView v = mem.map()) {
+            v.bytes().writeInt(StoreLayout.VERSION_OFFSET, 2);
+            assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("version").open())
+                    .isInstanceOf(IncompatibleStoreException.class)
+                    .hasMessageContaining("version 2").hasMessageContaining("version " + StoreLayout.VERSION);
+        }
+    }
+
+    @Test
+    void impossibleGeometryIsReportedNotTrusted() {
+        try (SharedStore<String, String> s = oneSegment("geometry");
+             SharedMemory mem = SharedMemory.open("geometry");
+             MemoryView v = mem.map()) {
+            v.bytes().writeInt(StoreLayout.SEGMENTS_OFFSET, 3);
+            assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("geometry").open())
+                    .isInstanceOf(StoreCorruptedException.class).hasMessageContaining("segments").hasMessageContaining("3");
+            v.bytes().writeInt(StoreLayout.SEGMENTS_OFFSET, 1 << 20);
+            assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("geometry").open())
+                    .isInstanceOf(StoreCorruptedException.class);
+            v.bytes().writeInt(StoreLayout.SEGMENTS_OFFSET, 1);
+            v.bytes().writeInt(StoreLayout.CHUNKS_OFFSET, Integer.MAX_VALUE);
+            assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("geometry").open())
+                    .isInstanceOf(StoreCorruptedException.class);
+        }
+    }
+
+    @Test
+    void aFlippedValueByteFailsItsChecksumAndTheRestIsIntact() {
+        try (SharedStore<String, String> s = oneSegment("flip");
+             SharedMemory mem = SharedMemory.open("flip");
+             MemoryView v = mem.map()) {
+            s.put("victim", "some value");
+            BytesStore<?, ?> b = v.bytes();
+            Geometry g = geometry(b);
+            int chunk = SegmentLayout.chunkOf(b.readLong(g.table(b) + liveSlot(b, g) * 8L));
+            s.put("bystander", "fine");
+            long value = g.data() + (long) chunk * g.chunkSize() + EntryLayout.HEADER_LENGTH + 8;
+            b.writeByte(value, (byte) (b.readByte(value) ^ 0x5A));
+            assertThatThrownBy(() -> s.get("victim")).isInstanceOf(StoreCorruptedException.class)
+                    .hasMessageContaining("checksum").hasMessageContaining("segment 0");
+            assertThat(s.get("bystander")).isEqualTo("fine");
+            assertThat(s.verify()).anyMatch(p -> p.contains("invalid"));
+        }
+    }
+
+    @Test
+    void aSlotPointingOutsideTheDataIsCorruptionNotAWildRead() {
+        try (SharedStore<String, String> s = oneSegment("wild");
+             SharedMemory mem = SharedMemory.open("wild");
+             MemoryView v = mem.map()) {
+            s.put("k", "v");
+            BytesStore<?, ?> b = v.bytes();
+            Geometry g = geometry(b);
+            long at = g.table(b) + liveSlot(b, g) * 8L;
+            long slot = b.readLong(at);
+            b.writeLong(at, SegmentLayout.slot(SegmentLayout.tagOf(slot), 0x7FFF_FFF0));
+            assertThatThrownBy(() -> s.get("k")).isInstanceOf(StoreCorruptedException.class)
+                    .hasMessageContaining("chunk");
+            b.writeLong(at, slot);
+            long entry = g.data() + (long) SegmentLayout.chunkOf(slot) * g.chunkSize();
+            b.writeInt(entry + EntryLayout.VALUE_LENGTH_OFFSET, Integer.MAX_VALUE - 64);
+            assertThatThrownBy(() -> s.get("k")).isInstanceOf(StoreCorruptedException.class);
+        }
+    }
+
+    @Test
+    void aWriterThatDiedMidWriteIsRepairedOnlineByTheNextWriter() {
+        try (SharedStore<String, String> s = oneSegment("repair");
+             SharedMemory mem = SharedMemory.open("repair");
+             MemoryView v = mem.map()) {
+            for (int i = 0; i < 20; i++) {
+                s.put("key-" + i, "value-" + i);
+            }
+            BytesStore<?, ?> b = v.bytes();
+            Geometry g = geometry(b);
+            // what a writer killed inside publish() leaves: its lock held, the seqlock odd, a slot
+            // pointing at garbage, and chunks it had allocated but not yet referenced
+            long seg = g.segment();
+            b.writeLong(seg + SegmentLayout.LOCK_OFFSET, ProcessProbe.ownerWord(Integer.MAX_VALUE - 1, 12345));
+            b.writeLong(seg + SegmentLayout.SEQ_OFFSET, b.readLong(seg + SegmentLayout.SEQ_OFFSET) | 1);
+            int bad = liveSlot(b, g);
+            long badSlot = b.readLong(g.table(b) + bad * 8L);
+            long badEntry = g.data() + (long) SegmentLayout.chunkOf(badSlot) * g.chunkSize();
+            // the key's bytes: a one-byte length, then the characters
+            byte[] keyBytes = new byte[b.readInt(badEntry) - 1];
+            b.read(badEntry + EntryLayout.HEADER_LENGTH + 1, keyBytes, 0, keyBytes.length);
+            String lost = new String(keyBytes, java.nio.charset.StandardCharsets.UTF_8);
+            b.writeLong(badEntry + EntryLayout.CHECKSUM_OFFSET, 0xBAD);
+            long bitmap = seg + SegmentLayout.bitmapOffset(g.slots());
+            b.writeLong(bitmap + 8L * ((g.chunks() - 1) / 64), -1L);
+
+            assertThat(s.get("key-19")).as("readers read through a dead writer's odd seqlock").isNotNull();
+            s.put("after", "repair");
+            assertThat(s.stats().recoveries()).isEqualTo(1);
+            assertThat(s.verify()).isEmpty();
+            assertThat(s).as("the entry that failed its checksum was dropped; the new one added").hasSize(20);
+            assertThat(s.get(lost)).isNull();
+            for (int i = 0; i < 20; i++) {
+                if (!("key-" + i).equals(lost)) {
+                    assertThat(s.get("key-" + i)).isEqualTo("value-" + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void getUsingWithAReusableCodecAllocatesNothing() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (SharedStore<String, byte[]> s = SharedStore.of(String.class, byte[].class).name("alloc").entries(100)
+                .averageValueSize(100).create()) {
+            s.put("k", new byte[100]);
+            byte[] reuse = new byte[100];
+            for (int i = 0; i < 20_000; i++) {
+                s.getUsing("k", reuse);
+            }
+            long before = mx.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 10_000; i++) {
+                s.getUsing("k", reuse);
+            }
+            long perCall = (mx.getCurrentThreadAllocatedBytes() - before) / 10_000;
+            assertThat(perCall).as("bytes allocated per getUsing hit").isZero();
+        }
+    }
+}
