@@ -192,12 +192,28 @@ public final class SharedStoreBuilder<K, V> {
             throw new IllegalStateException("no built-in codec for values of " + valueType.getName()
                     + ": set valueCodec(...), for example JsonCodec.of(" + valueType.getSimpleName() + ".class)");
         }
+        checkFixedSize("averageKeySize", averageKeySize, keyType, kc);
+        checkFixedSize("averageValueSize", averageValueSize, valueType, vc);
+        long n = entries > 0 ? entries : DEFAULT_ENTRIES;
+        if (segments > n) {
+            throw new IllegalStateException("segments " + segments + " is more than entries " + n
+                    + ": each segment would hold less than one entry");
+        }
         int avgKey = averageKeySize > 0 ? averageKeySize : defaultSize(keyType, 16);
         int avgValue = averageValueSize > 0 ? averageValueSize : defaultSize(valueType, DEFAULT_VALUE_SIZE);
         return new StoreRequest<>(name, file, keyType, valueType, kc, vc, entries > 0 ? entries : DEFAULT_ENTRIES,
                 avgKey, avgValue, Math.max(segments, 0), fullPolicy != null ? fullPolicy : FullPolicy.REJECT,
                 expireAfterWrite != null ? expireAfterWrite.toMillis() : 0, lifetime, permissions,
                 lockTimeout != null ? lockTimeout : Duration.ofSeconds(10));
+    }
+
+    /** A fixed-size built-in codec makes an average size a contradiction unless it is that size. */
+    private static void checkFixedSize(String what, int given, Class<?> type, Codec<?> codec) {
+        int fixed = codec == Codecs.longs() ? 8 : codec == Codecs.ints() ? 4 : -1;
+        if (given > 0 && fixed > 0 && given != fixed) {
+            throw new IllegalStateException(what + " " + given + " contradicts the " + fixed + "-byte encoding of "
+                    + type.getName() + " by codec " + codec.id());
+        }
     }
 
     private static int defaultSize(Class<?> type, int otherwise) {

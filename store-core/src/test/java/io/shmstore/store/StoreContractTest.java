@@ -259,7 +259,59 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void expiredEntriesGiveTheirSpaceBack() throws InterruptedException {
+        try (SharedStore<Integer, byte[]> s = at(SharedStore.of(Integer.class, byte[].class), "reclaim").entries(100)
+                .averageValueSize(100).segments(1).expireAfterWrite(Duration.ofMillis(50)).create()) {
+            int first = 0;
+            try {
+                for (; first < 10_000; first++) {
+                    s.put(first, new byte[100]);
+                }
+            } catch (StoreFullException full) {
+                assertThat(first).isGreaterThanOrEqualTo(100);
+            }
+            Thread.sleep(80);
+            for (int i = 0; i < first; i++) {
+                s.put(100_000 + i, new byte[100]);
+            }
+            assertThat(s.stats().expirations()).isGreaterThanOrEqualTo(first);
+            assertThat(s.get(100_000)).hasSize(100);
+        }
+    }
+
+    @Test
+    void openingWithAnotherCodecForTheSameTypeIsIncompatible() {
+        io.shmstore.Codec<byte[]> reversed = new io.shmstore.Codec<>() {
+            @Override
+            public void write(net.openhft.chronicle.bytes.Bytes<?> out, byte[] value) {
+                Codecs.bytes().write(out, value);
+            }
+
+            @Override
+            public byte[] read(net.openhft.chronicle.bytes.Bytes<?> in, byte[] reuse) {
+                return Codecs.bytes().read(in, reuse);
+            }
+
+            @Override
+            public String id() {
+                return "bytes-other";
+            }
+        };
+        try (SharedStore<String, byte[]> s = at(SharedStore.of(String.class, byte[].class), "codec").create()) {
+            assertThatThrownBy(() -> at(SharedStore.of(String.class, byte[].class), "codec").valueCodec(reversed).open())
+                    .isInstanceOf(IncompatibleStoreException.class)
+                    .hasMessageContaining("[B/bytes-stopbit").hasMessageContaining("[B/bytes-other");
+            assertThat(s).isEmpty();
+        }
+    }
+
+    @Test
     void builderChecksItsSettings() {
+        assertThatThrownBy(() -> at(SharedStore.of(Long.class, String.class), "fixed").averageKeySize(16).create())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("averageKeySize 16")
+                .hasMessageContaining("8-byte");
+        assertThatThrownBy(() -> at(SharedStore.of(String.class, String.class), "segs").entries(10).segments(64).create())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("segments 64").hasMessageContaining("entries 10");
         assertThatThrownBy(() -> SharedStore.of(String.class, String.class).entries(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("entries 0");
         assertThatThrownBy(() -> SharedStore.of(String.class, String.class).entries(5).entries(6))

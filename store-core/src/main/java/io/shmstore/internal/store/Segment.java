@@ -85,9 +85,8 @@ final class Segment {
         long keyAddr = key.addressForRead(0);
         int keyLen = (int) key.writePosition();
         for (int attempt = 0; ; attempt++) {
-            long s1 = MEMORY.readVolatileLong(base + SegmentLayout.SEQ_OFFSET);
-            if ((s1 & 1) != 0 && !writerGone(attempt)) {
-                Thread.onSpinWait();
+            long s1 = stableSeq(attempt);
+            if (s1 < 0) {
                 continue;
             }
             int found;
@@ -97,13 +96,10 @@ final class Segment {
                     copyEntry(found, out);
                 }
             } catch (Inconsistent e) {
-                if (seqMoved(s1)) {
-                    continue;
-                }
-                throw corrupted(e.getMessage());
+                raceOrCorruption(s1, e);
+                continue;
             }
-            MEMORY.loadFence();
-            if (seqMoved(s1)) {
+            if (!unchangedSince(s1)) {
                 continue;
             }
             if (found < 0) {
@@ -111,6 +107,29 @@ final class Segment {
             }
             checkCopiedEntry(out, found);
             return !expired(out.readLong(EntryLayout.WRITTEN_AT_OFFSET), now) && windowOnValue(out);
+        }
+    }
+
+    /** The seqlock counter to read under, or -1 (after a spin) while a live writer is publishing. */
+    private long stableSeq(int attempt) {
+        long s1 = MEMORY.readVolatileLong(base + SegmentLayout.SEQ_OFFSET);
+        if ((s1 & 1) != 0 && !writerGone(attempt)) {
+            Thread.onSpinWait();
+            return -1;
+        }
+        return s1;
+    }
+
+    /** True when nothing changed since the counter read {@code s1}: what was read is consistent. */
+    private boolean unchangedSince(long s1) {
+        MEMORY.loadFence();
+        return !seqMoved(s1);
+    }
+
+    /** An inconsistency is a race if a writer moved the counter (retry), else corruption (throw). */
+    private void raceOrCorruption(long s1, Inconsistent e) {
+        if (!seqMoved(s1)) {
+            throw corrupted(e.getMessage());
         }
     }
 
@@ -268,9 +287,8 @@ final class Segment {
      */
     void snapshot(Bytes<?> scratch, long now, java.util.function.Consumer<Bytes<?>> sink) {
         for (int attempt = 0; ; attempt++) {
-            long s1 = MEMORY.readVolatileLong(base + SegmentLayout.SEQ_OFFSET);
-            if ((s1 & 1) != 0 && !writerGone(attempt)) {
-                Thread.onSpinWait();
+            long s1 = stableSeq(attempt);
+            if (s1 < 0) {
                 continue;
             }
             java.util.List<byte[]> copies = new java.util.ArrayList<>();
@@ -279,21 +297,17 @@ final class Segment {
                 for (int i = 0; i < config.slots(); i++) {
                     long slot = MEMORY.readVolatileLong(table + (long) i * 8);
                     if (SegmentLayout.isLive(slot)) {
-                        int chunk = checkedChunk(slot);
-                        copyEntry(chunk, scratch);
+                        copyEntry(checkedChunk(slot), scratch);
                         byte[] b = new byte[(int) scratch.writePosition()];
                         scratch.read(0, b, 0, b.length);
                         copies.add(b);
                     }
                 }
             } catch (Inconsistent e) {
-                if (seqMoved(s1)) {
-                    continue;
-                }
-                throw corrupted(e.getMessage());
+                raceOrCorruption(s1, e);
+                continue;
             }
-            MEMORY.loadFence();
-            if (seqMoved(s1)) {
+            if (!unchangedSince(s1)) {
                 continue;
             }
             for (byte[] b : copies) {

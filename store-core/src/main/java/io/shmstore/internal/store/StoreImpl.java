@@ -523,9 +523,10 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         }
     }
 
+    /** As {@link AbstractMap#toString()} (every entry) while open, as ConcurrentHashMap does. */
     @Override
     public String toString() {
-        return "SharedStore[" + name() + (closed ? ", closed" : ", " + size() + " entries") + "]";
+        return closed ? "SharedStore[" + name() + ", closed]" : super.toString();
     }
 
     // ---------------------------------------------------------------- helpers

@@ -17,6 +17,7 @@ import io.shmstore.internal.platform.ProcessProbe;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.Lifetime;
 
+import java.lang.ref.Reference;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -53,6 +54,12 @@ final class Sections {
      * existing object with {@code ERROR_ALREADY_EXISTS}, atomically, so exactly one racer creates.
      * That handle is used as the opened one rather than closed and reopened, which leaves no gap in
      * which the last other handle could close and take the name with it.
+     *
+     * <p>On an existing name {@code CreateFileMapping} asks for more than mapping rights (the standard
+     * rights, {@code WRITE_DAC} among them), which a section another user created with wider
+     * permissions does not grant: {@code ERROR_ACCESS_DENIED} then falls back to {@code
+     * OpenFileMapping} with read and write, which it does grant; a section deleted in between is
+     * created again.
      */
     private WindowsRegion createNamed(ObjectSpec spec, boolean orOpen) {
         if (spec.lifetime() == Lifetime.PERSISTENT) {
@@ -62,21 +69,36 @@ final class Sections {
         }
         long total = ObjectHeader.HEADER_LENGTH + spec.userSize();
         String kernelName = WindowsBackend.kernelName(spec.name());
-        WinNT.HANDLE h = Kernel32.INSTANCE.CreateFileMapping(WinBase.INVALID_HANDLE_VALUE, null,
-                WinNT.PAGE_READWRITE, (int) (total >>> 32), (int) total, kernelName);
-        int code = Win32.lastError();
-        if (Win32.invalid(h)) {
-            throw Win32Errors.forObject(code, spec, "cannot create");
+        SecurityAttributes security = SecurityAttributes.of(spec, SecurityAttributes.Kind.SECTION);
+        try {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                WinNT.HANDLE h = Kernel32.INSTANCE.CreateFileMapping(WinBase.INVALID_HANDLE_VALUE,
+                        security.attributes(), WinNT.PAGE_READWRITE, (int) (total >>> 32), (int) total, kernelName);
+                int code = Win32.lastError();
+                if (Win32.invalid(h)) {
+                    if (code != WinError.ERROR_ACCESS_DENIED || !orOpen) {
+                        throw Win32Errors.forObject(code, spec, "cannot create");
+                    }
+                    try {
+                        return openNamed(spec, Access.READ_WRITE);
+                    } catch (StoreNotFoundException deleted) {
+                        continue;
+                    }
+                }
+                if (code != WinError.ERROR_ALREADY_EXISTS) {
+                    return initialise(spec, h);
+                }
+                if (!orOpen) {
+                    Win32.close(h);
+                    throw new StoreExistsException(WindowsBackend.describe(spec) + " already exists (Windows object "
+                            + kernelName + ")");
+                }
+                return attach(spec, h, Access.READ_WRITE, -1);
+            }
+        } finally {
+            Reference.reachabilityFence(security);
         }
-        if (code != WinError.ERROR_ALREADY_EXISTS) {
-            return initialise(spec, h);
-        }
-        if (!orOpen) {
-            Win32.close(h);
-            throw new StoreExistsException(WindowsBackend.describe(spec) + " already exists (Windows object "
-                    + kernelName + ")");
-        }
-        return attach(spec, h, Access.READ_WRITE, -1);
+        throw Win32Errors.deniedThenGone(spec, MAX_ATTEMPTS);
     }
 
     private WindowsRegion openNamed(ObjectSpec spec, Access access) {
@@ -99,24 +121,29 @@ final class Sections {
                     + " counts the handles on a file across processes; use a memory-only mapping for " + spec.lifetime());
         }
         String path = spec.file().toAbsolutePath().toString();
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            WinNT.HANDLE file = Kernel32.INSTANCE.CreateFile(path, WinNT.GENERIC_READ | WinNT.GENERIC_WRITE, SHARE_ALL,
-                    null, WinNT.CREATE_NEW, WinNT.FILE_ATTRIBUTE_NORMAL, null);
-            if (!Win32.invalid(file)) {
-                return initialiseFile(spec, path, file);
+        SecurityAttributes security = SecurityAttributes.of(spec, SecurityAttributes.Kind.FILE);
+        try {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                WinNT.HANDLE file = Kernel32.INSTANCE.CreateFile(path, WinNT.GENERIC_READ | WinNT.GENERIC_WRITE,
+                        SHARE_ALL, security.attributes(), WinNT.CREATE_NEW, WinNT.FILE_ATTRIBUTE_NORMAL, null);
+                if (!Win32.invalid(file)) {
+                    return initialiseFile(spec, path, file);
+                }
+                int code = Win32.lastError();
+                if (code != WinError.ERROR_FILE_EXISTS) {
+                    throw Win32Errors.forObject(code, spec, "cannot create");
+                }
+                if (!orOpen) {
+                    throw new StoreExistsException(WindowsBackend.describe(spec) + " already exists");
+                }
+                try {
+                    return openFile(spec, Access.READ_WRITE);
+                } catch (StoreNotFoundException deleted) {
+                    // deleted between our CREATE_NEW and our OPEN_EXISTING: create it again
+                }
             }
-            int code = Win32.lastError();
-            if (code != WinError.ERROR_FILE_EXISTS) {
-                throw Win32Errors.forObject(code, spec, "cannot create");
-            }
-            if (!orOpen) {
-                throw new StoreExistsException(WindowsBackend.describe(spec) + " already exists");
-            }
-            try {
-                return openFile(spec, Access.READ_WRITE);
-            } catch (StoreNotFoundException deleted) {
-                // deleted between our CREATE_NEW and our OPEN_EXISTING: create it again
-            }
+        } finally {
+            Reference.reachabilityFence(security);
         }
         throw new StoreException("could not create or open " + WindowsBackend.describe(spec)
                 + ": it kept being deleted and re-created");
@@ -125,7 +152,9 @@ final class Sections {
     /**
      * Sizes the new file through its section ({@code CreateFileMapping} extends a file to the
      * section's size) and writes the header. A file this call created is deleted again if that
-     * fails, so a failed create leaves no half-made object that openers would wait on.
+     * fails, so a failed create leaves no half-made object that openers would wait on. The section
+     * has no name, so only handles reach it and its security is the default; access to the object is
+     * the file's, which {@link #createFile} gave the requested permissions.
      */
     private WindowsRegion initialiseFile(ObjectSpec spec, String path, WinNT.HANDLE file) {
         boolean done = false;

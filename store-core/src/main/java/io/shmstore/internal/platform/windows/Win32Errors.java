@@ -74,6 +74,18 @@ final class Win32Errors {
     }
 
     /**
+     * Creating a named object failed with {@code ERROR_ACCESS_DENIED} and opening it then found no
+     * such object, every one of {@code attempts} times: either the name keeps being deleted between
+     * the two calls, or this process may not create objects in the namespace at all.
+     */
+    static StoreException deniedThenGone(ObjectSpec spec, int attempts) {
+        return new StoreException("cannot create or open " + WindowsBackend.describe(spec) + " (Windows object "
+                + WindowsBackend.kernelName(spec.name()) + "): creating it was denied ("
+                + describe(WinError.ERROR_ACCESS_DENIED) + ") and opening it then found no such object, "
+                + attempts + " times");
+    }
+
+    /**
      * A failed {@code DeleteFile} of a file-backed mapping. Windows refuses to delete a file while
      * any process still maps a view of it, which POSIX allows; the message says what to do.
      */

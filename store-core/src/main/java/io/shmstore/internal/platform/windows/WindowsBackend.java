@@ -46,11 +46,15 @@ import java.nio.file.Path;
  * refuses (see {@link WindowsMutex}), and does not report the owner's pid. <b>Events</b> are kernel
  * events; an existing event keeps the reset mode it was created with (see {@link WindowsEvent}).
  *
- * <p><b>Security.</b> Objects get the creator's default DACL (the creating user, administrators and
- * SYSTEM), matching the default owner-only permissions. Wider {@code permissions} (group or others)
- * are not applied: they would need a security descriptor from an SDDL string, and jna-platform 5.17
- * has no binding for {@code ConvertStringSecurityDescriptorToSecurityDescriptor}; an empty (NULL)
- * DACL, which would open the object to every process, is not an acceptable substitute.
+ * <p><b>Security.</b> With the default owner-only {@code permissions}, objects get the creator's
+ * default DACL (the creating user, administrators and SYSTEM). Group or others read or write gives
+ * the section, mutex, event or backing file an explicit DACL instead: all access for the creating
+ * user, and read, or read and write, for Everyone; Windows has no POSIX group in this sense, so
+ * group and others both map to Everyone, and execute bits grant nothing (see {@link
+ * SecurityAttributes}). A descriptor that cannot be built fails the creation with {@code
+ * StoreException}, never a fallback to the default. {@code CreateMutex}, {@code CreateEvent} and
+ * {@code CreateFileMapping} ask for all access on an existing name, which such a DACL does not give
+ * other users, so on {@code ERROR_ACCESS_DENIED} they open it with the rights they were granted.
  *
  * <p>No Win32 call runs when this class loads or is constructed: {@code Backends} loads it on every
  * operating system, and it binds Kernel32 on first use.

@@ -9,6 +9,8 @@ import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.memory.EventMode;
 
+import java.lang.ref.Reference;
+
 /**
  * A named Windows event, whose auto- and manual-reset semantics are the ones this contract copies.
  *
@@ -18,6 +20,11 @@ import io.shmstore.memory.EventMode;
  * real mode unless another process created it with the other one.
  */
 final class WindowsEvent implements EventHandle {
+    /** Rounds of create-then-open for an event that keeps being deleted between the two. */
+    private static final int MAX_ATTEMPTS = 100;
+    /** What a handle here needs: waiting, signalling and resetting. */
+    private static final int USE_ACCESS = WinNT.SYNCHRONIZE | WinNT.EVENT_MODIFY_STATE;
+
     private final String name;
     private final String kernelName;
     private final EventMode mode;
@@ -30,14 +37,42 @@ final class WindowsEvent implements EventHandle {
         this.handle = new KernelHandle(h, "event " + Names.quote(name));
     }
 
-    /** {@code CreateEvent}, initially not signalled: creates the name or opens the existing event. */
+    /**
+     * {@code CreateEvent}, initially not signalled: creates the name or opens the existing event. On
+     * an existing name it asks for {@code EVENT_ALL_ACCESS}, which an event another user created with
+     * wider permissions does not grant: {@code ERROR_ACCESS_DENIED} then falls back to {@code
+     * OpenEvent} with the rights a handle needs, or, where the event grants only read, with {@code
+     * SYNCHRONIZE} alone (such a handle can wait; signalling and resetting through it fail with
+     * access denied). An event deleted in between is created again.
+     */
     static WindowsEvent open(ObjectSpec spec, EventMode mode) {
         String kernelName = WindowsBackend.kernelName(spec.name());
-        WinNT.HANDLE h = Kernel32.INSTANCE.CreateEvent(null, mode == EventMode.MANUAL_RESET, false, kernelName);
-        if (Win32.invalid(h)) {
-            throw Win32Errors.forObject(Win32.lastError(), spec, "cannot create or open");
+        SecurityAttributes security = SecurityAttributes.of(spec, SecurityAttributes.Kind.EVENT);
+        try {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                WinNT.HANDLE h = Kernel32.INSTANCE.CreateEvent(security.attributes(), mode == EventMode.MANUAL_RESET,
+                        false, kernelName);
+                int code = Win32.lastError();
+                if (Win32.invalid(h) && code == WinError.ERROR_ACCESS_DENIED) {
+                    h = Kernel32.INSTANCE.OpenEvent(USE_ACCESS, false, kernelName);
+                    code = Win32.lastError();
+                    if (Win32.invalid(h) && code == WinError.ERROR_ACCESS_DENIED) {
+                        h = Kernel32.INSTANCE.OpenEvent(WinNT.SYNCHRONIZE, false, kernelName);
+                        code = Win32.lastError();
+                    }
+                    if (Win32.invalid(h) && code == WinError.ERROR_FILE_NOT_FOUND) {
+                        continue;
+                    }
+                }
+                if (Win32.invalid(h)) {
+                    throw Win32Errors.forObject(code, spec, "cannot create or open");
+                }
+                return new WindowsEvent(spec.name(), kernelName, mode, h);
+            }
+        } finally {
+            Reference.reachabilityFence(security);
         }
-        return new WindowsEvent(spec.name(), kernelName, mode, h);
+        throw Win32Errors.deniedThenGone(spec, MAX_ATTEMPTS);
     }
 
     @Override

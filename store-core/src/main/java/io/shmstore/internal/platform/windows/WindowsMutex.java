@@ -10,6 +10,7 @@ import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.memory.Ownership;
 
+import java.lang.ref.Reference;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,6 +27,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class WindowsMutex implements MutexHandle {
     private static final ConcurrentHashMap<String, Holder> HOLDERS = new ConcurrentHashMap<>();
+    /** Rounds of create-then-open for a mutex that keeps being deleted between the two. */
+    private static final int MAX_ATTEMPTS = 100;
+    /** What a handle here needs: waiting, and releasing ({@code MUTEX_MODIFY_STATE}). */
+    private static final int USE_ACCESS = WinNT.SYNCHRONIZE | WinBase.MUTEX_MODIFY_STATE;
 
     private final String name;
     private final String kernelName;
@@ -50,14 +55,35 @@ final class WindowsMutex implements MutexHandle {
         });
     }
 
-    /** {@code CreateMutex} without initial ownership: creates the name or opens the existing mutex. */
+    /**
+     * {@code CreateMutex} without initial ownership: creates the name or opens the existing mutex.
+     * On an existing name it asks for {@code MUTEX_ALL_ACCESS}, which a mutex another user created
+     * with wider permissions does not grant: {@code ERROR_ACCESS_DENIED} then falls back to {@code
+     * OpenMutex} with the rights a handle needs, and a mutex deleted in between is created again.
+     */
     static WindowsMutex open(ObjectSpec spec) {
         String kernelName = WindowsBackend.kernelName(spec.name());
-        WinNT.HANDLE h = Kernel32.INSTANCE.CreateMutex(null, false, kernelName);
-        if (Win32.invalid(h)) {
-            throw Win32Errors.forObject(Win32.lastError(), spec, "cannot create or open");
+        SecurityAttributes security = SecurityAttributes.of(spec, SecurityAttributes.Kind.MUTEX);
+        try {
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                WinNT.HANDLE h = Kernel32.INSTANCE.CreateMutex(security.attributes(), false, kernelName);
+                int code = Win32.lastError();
+                if (Win32.invalid(h) && code == WinError.ERROR_ACCESS_DENIED) {
+                    h = Kernel32.INSTANCE.OpenMutex(USE_ACCESS, false, kernelName);
+                    code = Win32.lastError();
+                    if (Win32.invalid(h) && code == WinError.ERROR_FILE_NOT_FOUND) {
+                        continue;
+                    }
+                }
+                if (Win32.invalid(h)) {
+                    throw Win32Errors.forObject(code, spec, "cannot create or open");
+                }
+                return new WindowsMutex(spec.name(), kernelName, h);
+            }
+        } finally {
+            Reference.reachabilityFence(security);
         }
-        return new WindowsMutex(spec.name(), kernelName, h);
+        throw Win32Errors.deniedThenGone(spec, MAX_ATTEMPTS);
     }
 
     @Override
