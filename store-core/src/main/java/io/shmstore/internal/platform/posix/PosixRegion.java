@@ -9,7 +9,7 @@ import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectHeader;
 import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.internal.platform.ProcessProbe;
-import io.shmstore.internal.platform.Region;
+import io.shmstore.internal.platform.AbstractRegion;
 import io.shmstore.internal.sync.LocalOwner;
 import io.shmstore.internal.sync.LockWord;
 import io.shmstore.memory.Access;
@@ -25,19 +25,13 @@ import java.nio.file.Path;
  * described in {@link PosixBackend}, and the index of this handle's attach entry ({@code -1} for a
  * handle that could only open the file for reading).
  */
-final class PosixRegion implements Region {
+final class PosixRegion extends AbstractRegion {
     private static final Memory MEMORY = OS.memory();
 
     private final PosixBackend backend;
-    private final ObjectSpec spec;
     private final Path path;
     private final FileOps.Handle file;
     private final Mapping header;
-    private final Access access;
-    private final boolean created;
-    private final long userSize;
-    private final Lifetime lifetime;
-    private final long objectId;
     private final LocalOwner headerLockOwner;
     private final LockWord headerLock;
     private int slot;
@@ -45,20 +39,16 @@ final class PosixRegion implements Region {
 
     PosixRegion(PosixBackend backend, ObjectSpec spec, Path path, FileOps.Handle file, Mapping header,
                 Access access, boolean created, int slot) {
+        super(spec, access, created, ObjectHeader.userSize(header.address()), ObjectHeader.lifetime(header.address()),
+                ObjectHeader.objectId(header.address()));
         this.backend = backend;
-        this.spec = spec;
         this.path = path;
         this.file = file;
         this.header = header;
-        this.access = access;
-        this.created = created;
         this.slot = slot;
         long a = header.address();
-        this.userSize = ObjectHeader.userSize(a);
-        this.lifetime = ObjectHeader.lifetime(a);
-        this.objectId = ObjectHeader.objectId(a);
         if (header.writable()) {
-            this.headerLockOwner = LocalOwner.register(new LockKey(objectId, ObjectHeader.LOCK_OFFSET));
+            this.headerLockOwner = LocalOwner.register(new LockKey(objectId(), ObjectHeader.LOCK_OFFSET));
             this.headerLock = new LockWord(a + ObjectHeader.LOCK_OFFSET, backend.waiter(), backend.processes(),
                     headerLockOwner, "the header lock of " + PosixBackend.describe(spec));
         } else {
@@ -93,7 +83,7 @@ final class PosixRegion implements Region {
                 return false;
             }
             int live = reap();
-            if (live == 0 && lifetime == Lifetime.UNTIL_LAST_CLOSE) {
+            if (live == 0 && lifetime() == Lifetime.UNTIL_LAST_CLOSE) {
                 remove();
                 throw new StoreNotFoundException("no " + spec.type().label() + " named "
                         + Names.quote(spec.displayName()) + ": every process that had it open exited without"
@@ -142,43 +132,13 @@ final class PosixRegion implements Region {
     /** Marks the object removed and unlinks its name if the name still refers to it. Header lock held. */
     private void remove() {
         MEMORY.writeVolatileInt(header.address() + ObjectHeader.STATE_OFFSET, ObjectHeader.STATE_REMOVED);
-        if (backend.objectIdAt(path) == objectId) {
+        if (backend.objectIdAt(path) == objectId()) {
             try {
                 backend.files().unlink(path);
             } catch (IOException e) {
                 throw new StoreException("cannot remove " + PosixBackend.describe(spec) + " at " + path + ": " + e, e);
             }
         }
-    }
-
-    @Override
-    public String name() {
-        return spec.displayName();
-    }
-
-    @Override
-    public long size() {
-        return userSize;
-    }
-
-    @Override
-    public Access access() {
-        return access;
-    }
-
-    @Override
-    public Lifetime lifetime() {
-        return lifetime;
-    }
-
-    @Override
-    public long objectId() {
-        return objectId;
-    }
-
-    @Override
-    public boolean created() {
-        return created;
     }
 
     /** The path of the file, for tools and tests. */
@@ -229,12 +189,12 @@ final class PosixRegion implements Region {
 
     /** The user area's first bytes, mapped for a mutex or event word; unmapped on close by the caller. */
     Mapping mapControlWord() {
-        return map(0, Math.min(userSize, backend.files().pageSize()), Access.READ_WRITE);
+        return map(0, Math.min(size(), backend.files().pageSize()), Access.READ_WRITE);
     }
 
     /** Identity of the lock word at {@code userOffset} of the user area. */
     LockKey lockKey(long userOffset) {
-        return new LockKey(objectId, ObjectHeader.HEADER_LENGTH + userOffset);
+        return new LockKey(objectId(), ObjectHeader.HEADER_LENGTH + userOffset);
     }
 
     @Override
@@ -252,7 +212,7 @@ final class PosixRegion implements Region {
                         MEMORY.writeVolatileLong(at, 0);
                     }
                     int live = reap();
-                    if (live == 0 && lifetime == Lifetime.UNTIL_LAST_CLOSE
+                    if (live == 0 && lifetime() == Lifetime.UNTIL_LAST_CLOSE
                             && MEMORY.readVolatileInt(a + ObjectHeader.STATE_OFFSET) == ObjectHeader.STATE_READY) {
                         remove();
                     }

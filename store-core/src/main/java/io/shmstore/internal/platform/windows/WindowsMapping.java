@@ -2,7 +2,7 @@ package io.shmstore.internal.platform.windows;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
-import io.shmstore.internal.platform.Mapping;
+import io.shmstore.internal.platform.OnceMapping;
 
 /**
  * A view mapped by {@code MapViewOfFile}. Views start at a multiple of the allocation granularity,
@@ -10,36 +10,16 @@ import io.shmstore.internal.platform.Mapping;
  * the whole view from its base, which is the only address {@code UnmapViewOfFile} accepts. A view
  * keeps its section alive by itself, so it stays valid after its region is closed.
  */
-final class WindowsMapping implements Mapping {
+final class WindowsMapping extends OnceMapping {
     private final Pointer base;
-    private final long delta;
-    private final long length;
-    private final boolean writable;
 
     WindowsMapping(Pointer base, long delta, long length, boolean writable) {
+        super(Pointer.nativeValue(base) + delta, length, writable);
         this.base = base;
-        this.delta = delta;
-        this.length = length;
-        this.writable = writable;
     }
 
     @Override
-    public long address() {
-        return Pointer.nativeValue(base) + delta;
-    }
-
-    @Override
-    public long length() {
-        return length;
-    }
-
-    @Override
-    public boolean writable() {
-        return writable;
-    }
-
-    @Override
-    public void unmap() {
+    protected void release() {
         if (!Kernel32.INSTANCE.UnmapViewOfFile(base)) {
             throw Win32Errors.toException(Win32.lastError(), "cannot unmap the view at 0x"
                     + Long.toHexString(Pointer.nativeValue(base)));

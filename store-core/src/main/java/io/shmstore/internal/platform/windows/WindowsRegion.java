@@ -8,7 +8,7 @@ import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.platform.ObjectHeader;
 import io.shmstore.internal.platform.ObjectSpec;
-import io.shmstore.internal.platform.Region;
+import io.shmstore.internal.platform.AbstractRegion;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.Lifetime;
 
@@ -18,55 +18,14 @@ import java.nio.file.Path;
  * One handle on a section: a named pagefile-backed one, or a file's. The header was read when the
  * handle was made and is not kept mapped; views are mapped from the section handle on demand.
  */
-final class WindowsRegion implements Region {
-    private final ObjectSpec spec;
+final class WindowsRegion extends AbstractRegion {
     private final KernelHandle section;
-    private final Access access;
-    private final boolean created;
-    private final long userSize;
-    private final Lifetime lifetime;
-    private final long objectId;
 
     /** Takes over {@code section}. */
     WindowsRegion(ObjectSpec spec, WinNT.HANDLE section, Access access, boolean created, long userSize,
                   Lifetime lifetime, long objectId) {
-        this.spec = spec;
+        super(spec, access, created, userSize, lifetime, objectId);
         this.section = new KernelHandle(section, WindowsBackend.describe(spec));
-        this.access = access;
-        this.created = created;
-        this.userSize = userSize;
-        this.lifetime = lifetime;
-        this.objectId = objectId;
-    }
-
-    @Override
-    public long objectId() {
-        return objectId;
-    }
-
-    @Override
-    public String name() {
-        return spec.displayName();
-    }
-
-    @Override
-    public long size() {
-        return userSize;
-    }
-
-    @Override
-    public Access access() {
-        return access;
-    }
-
-    @Override
-    public Lifetime lifetime() {
-        return lifetime;
-    }
-
-    @Override
-    public boolean created() {
-        return created;
     }
 
     /**
