@@ -1,5 +1,5 @@
 /**
- * Codecs that need libraries beyond store-core: Jackson JSON ({@code JsonCodec}) and Jackson Smile
- * ({@code SmileCodec}), built on store-core's {@code Codec} SPI (issue #4).
+ * Codecs that need libraries beyond store-core: {@link io.shmstore.codec.JsonCodec} (JSON) and
+ * {@link io.shmstore.codec.SmileCodec} (Smile, binary JSON), both on Jackson.
  */
 package io.shmstore.codec;

@@ -1,8 +1,8 @@
 package io.shmstore.internal.store;
 
+import io.shmstore.CodecException;
 import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.SharedStore;
-import io.shmstore.StoreCorruptedException;
 import io.shmstore.StoreException;
 import io.shmstore.StoreExistsException;
 import io.shmstore.StoreNotFoundException;
@@ -207,13 +207,13 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     @Override
     public V put(K key, V value) {
         Objects.requireNonNull(value, "value");
-        return update(key, (k, old) -> value, true);
+        return update(key, (k, old) -> value, true, true);
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
         Objects.requireNonNull(value, "value");
-        return update(key, (k, old) -> old == null ? value : old, true);
+        return update(key, (k, old) -> old == null ? value : old, true, false);
     }
 
     @Override
@@ -224,7 +224,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             checkWritable();
             return null;
         }
-        return update(k, (kk, old) -> null, true);
+        return update(k, (kk, old) -> null, true, true);
     }
 
     @Override
@@ -239,7 +239,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         update(k, (kk, old) -> {
             done[0] = old != null && old.equals(value);
             return done[0] ? null : old;
-        }, false);
+        }, false, false);
         return done[0];
     }
 
@@ -251,76 +251,92 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         update(key, (k, old) -> {
             done[0] = old != null && old.equals(oldValue);
             return done[0] ? newValue : old;
-        }, false);
+        }, false, false);
         return done[0];
     }
 
     @Override
     public V replace(K key, V value) {
         Objects.requireNonNull(value, "value");
-        return update(key, (k, old) -> old == null ? null : value, true);
+        return update(key, (k, old) -> old == null ? null : value, true, false);
     }
 
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> fn) {
         Objects.requireNonNull(fn, "remappingFunction");
-        return update(key, fn, false);
+        return update(key, fn, false, false);
     }
 
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> fn) {
         Objects.requireNonNull(fn, "mappingFunction");
-        return update(key, (k, old) -> old != null ? old : fn.apply(k), false);
+        return update(key, (k, old) -> old != null ? old : fn.apply(k), false, false);
     }
 
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> fn) {
         Objects.requireNonNull(fn, "remappingFunction");
-        return update(key, (k, old) -> old == null ? null : fn.apply(k, old), false);
+        return update(key, (k, old) -> old == null ? null : fn.apply(k, old), false, false);
     }
 
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> fn) {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(fn, "remappingFunction");
-        return update(key, (k, old) -> old == null ? value : fn.apply(old, value), false);
+        return update(key, (k, old) -> old == null ? value : fn.apply(old, value), false, false);
     }
 
     /**
      * The one write path: under the key's segment lock, reads the current value, applies {@code fn},
      * and stores its result (null removes). Writes only when the value object changed.
      *
-     * @return the previous value when {@code returnOld}, else the new one
+     * @param returnOld   return the previous value (else the new one)
+     * @param blindWrite  {@code fn} ignores the previous value ({@code put}, {@code remove}): a previous
+     *                    value that no longer decodes does not stop the write, which happens, and is
+     *                    then reported
      */
-    private V update(K key, BiFunction<? super K, ? super V, ? extends V> fn, boolean returnOld) {
+    private V update(K key, BiFunction<? super K, ? super V, ? extends V> fn, boolean returnOld, boolean blindWrite) {
         Objects.requireNonNull(key, "key");
         checkWritable();
         Scratch s = SCRATCH.get();
         long hash = encodeKey(s, key);
         Segment seg = segmentFor(hash);
         long now = System.currentTimeMillis();
+        CodecException unreadable = null;
+        V old;
+        V next;
         seg.lock();
         try {
-            V old = readLocked(seg, s, hash, now, key);
-            V next = fn.apply(key, old);
-            if (next == old && old != null) {
-                return returnOld ? old : next;
-            }
-            encodeKey(s, key);
-            if (next == null) {
-                int i = seg.locate(s.key.addressForRead(0), (int) s.key.writePosition(), hash);
-                if (i >= 0) {
-                    seg.remove(i);
+            try {
+                old = readLocked(seg, s, hash, now, key);
+            } catch (CodecException e) {
+                if (!blindWrite) {
+                    throw e;
                 }
-            } else {
-                s.value.clear();
-                request.valueCodec().write(s.value, next);
-                seg.put(hash, s.key, s.value, now);
+                unreadable = e;
+                old = null;
             }
-            return returnOld ? old : next;
+            next = fn.apply(key, old);
+            if (next != old || old == null) {
+                encodeKey(s, key);
+                if (next == null) {
+                    int i = seg.locate(s.key.addressForRead(0), (int) s.key.writePosition(), hash);
+                    if (i >= 0) {
+                        seg.remove(i);
+                    }
+                } else {
+                    encode(s.value, next, key);
+                    seg.put(hash, s.key, s.value, now);
+                }
+            }
         } finally {
             seg.unlock();
         }
+        if (unreadable != null) {
+            throw new CodecException("the write for key " + key + " in store \"" + name() + "\" was done, but the"
+                    + " previous value, which it would return, could not be read: " + unreadable.getMessage(), unreadable);
+        }
+        return returnOld ? old : next;
     }
 
     /** The key's current value, with the segment lock held; null when absent or expired. */
@@ -542,14 +558,25 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         return segments[(int) (hash >>> 32) & (segments.length - 1)];
     }
 
+    /** Reads a value; a codec's failure becomes a {@link CodecException} naming the key and codec. */
     private V decode(Bytes<?> in, V reuse, K key) {
         try {
             return request.valueCodec().read(in, reuse);
-        } catch (StoreException e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw new StoreCorruptedException("cannot read the value of key " + key + " in store \"" + name()
-                    + "\" with codec " + request.valueCodec().id() + ": " + e, e);
+            throw new CodecException("cannot read the value of key " + key + " in store \"" + name()
+                    + "\" with codec " + request.valueCodec().id() + " (the stored bytes are left as they are): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a value into {@code out}; a codec's failure becomes a {@link CodecException}. */
+    private void encode(Bytes<?> out, V value, K key) {
+        out.clear();
+        try {
+            request.valueCodec().write(out, value);
+        } catch (RuntimeException e) {
+            throw new CodecException("cannot write the value for key " + key + " in store \"" + name()
+                    + "\" with codec " + request.valueCodec().id() + ": " + e.getMessage(), e);
         }
     }
 

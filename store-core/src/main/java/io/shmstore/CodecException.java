@@ -1,0 +1,18 @@
+package io.shmstore;
+
+/**
+ * A codec could not write a value, or could not read stored bytes back (the class changed
+ * incompatibly, for example). The message names the key and the codec; the stored bytes are left
+ * as they were.
+ */
+public class CodecException extends StoreException {
+    private static final long serialVersionUID = 1L;
+
+    public CodecException(String message) {
+        super(message);
+    }
+
+    public CodecException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
