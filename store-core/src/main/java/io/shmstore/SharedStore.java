@@ -50,6 +50,9 @@ public interface SharedStore<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
      */
     java.util.List<String> verify();
 
+    /** The store's change feed. */
+    ChangeFeed<K> changes();
+
     /** Counts and sizes, read now. */
     StoreStats stats();
 

@@ -38,6 +38,7 @@ public final class SharedStoreBuilder<K, V> {
     private Lifetime lifetime;
     private Set<PosixFilePermission> permissions;
     private Duration lockTimeout;
+    private int changeFeedCapacity = -1;
 
     SharedStoreBuilder(Class<K> keyType, Class<V> valueType) {
         this.keyType = Objects.requireNonNull(keyType, "keyType");
@@ -148,6 +149,20 @@ public final class SharedStoreBuilder<K, V> {
         return permissions(PosixFilePermissions.fromString(rwx));
     }
 
+    /**
+     * Records the change feed's ring holds, a power of two from 64 to 2^24; by default the power of two
+     * at or above {@code entries}, from 1,024 to 1,048,576.
+     */
+    public SharedStoreBuilder<K, V> changeFeedCapacity(int records) {
+        once(changeFeedCapacity == -1, "changeFeedCapacity was already set to " + changeFeedCapacity);
+        if (records < 64 || records > 1 << 24 || Integer.bitCount(records) != 1) {
+            throw new IllegalArgumentException("changeFeedCapacity " + records + " must be a power of two from 64 to "
+                    + (1 << 24));
+        }
+        this.changeFeedCapacity = records;
+        return this;
+    }
+
     /** How long a writer waits for a segment held by a live process; default 10 s. */
     public SharedStoreBuilder<K, V> lockTimeout(Duration value) {
         Objects.requireNonNull(value, "lockTimeout");
@@ -204,7 +219,7 @@ public final class SharedStoreBuilder<K, V> {
         return new StoreRequest<>(name, file, keyType, valueType, kc, vc, entries > 0 ? entries : DEFAULT_ENTRIES,
                 avgKey, avgValue, Math.max(segments, 0), fullPolicy != null ? fullPolicy : FullPolicy.REJECT,
                 expireAfterWrite != null ? expireAfterWrite.toMillis() : 0, lifetime, permissions,
-                lockTimeout != null ? lockTimeout : Duration.ofSeconds(10));
+                lockTimeout != null ? lockTimeout : Duration.ofSeconds(10), Math.max(changeFeedCapacity, 0));
     }
 
     /** A fixed-size built-in codec makes an average size a contradiction unless it is that size. */

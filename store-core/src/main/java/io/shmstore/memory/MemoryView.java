@@ -8,6 +8,8 @@ import io.shmstore.internal.sync.LockWordMutex;
 import net.openhft.chronicle.bytes.BytesStore;
 import net.openhft.chronicle.core.io.ReferenceOwner;
 
+import java.time.Duration;
+
 /**
  * A mapped range of a {@link SharedMemory}, like a Windows view ({@code MapViewOfFile}). Its bytes are
  * a Chronicle {@link BytesStore} whose offset 0 is the view's first byte. A view stays valid after
@@ -70,6 +72,31 @@ public final class MemoryView implements AutoCloseable {
         return NamedMutex.over(new LockWordMutex(store.addressForRead(offset),
                 new LockKey(objectId, this.offset + offset), what, access == Access.READ_WRITE, backend.waiter(),
                 backend.processes(), () -> store.release(holder)));
+    }
+
+    /**
+     * Sleeps while the 4-byte int at {@code offset} of this view equals {@code expected}, for at most
+     * {@code timeout} — the portable form of a futex wait (Windows' {@code WaitOnAddress}, across
+     * processes). May return early; callers re-check. Works on read-only views.
+     */
+    public void waitWhileEquals(long offset, int expected, Duration timeout) {
+        checkOpen();
+        checkWord(offset);
+        Backends.current().waiter().await(store.addressForRead(offset), expected, NamedMutex.saturatedNanos(timeout));
+    }
+
+    /** Wakes every process sleeping in {@link #waitWhileEquals} on {@code offset}. */
+    public void wakeAll(long offset) {
+        checkOpen();
+        checkWord(offset);
+        Backends.current().waiter().wake(store.addressForRead(offset), Integer.MAX_VALUE);
+    }
+
+    private void checkWord(long offset) {
+        if ((offset & 3) != 0 || offset < 0 || offset > length - 4) {
+            throw new IllegalArgumentException("word offset " + offset + " must be 4-byte aligned and inside the "
+                    + length + "-byte view of " + name);
+        }
     }
 
     /** Identity of a lock word inside a view: the object and the offset in its user area. */

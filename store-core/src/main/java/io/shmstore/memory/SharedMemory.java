@@ -282,6 +282,15 @@ public final class SharedMemory implements AutoCloseable {
         }
     }
 
+    /**
+     * The named objects (mappings, mutexes, events) of the shm directory, with their sizes, creators
+     * and the live processes that have them open; read without opening any. Empty on Windows, which
+     * cannot enumerate named kernel objects.
+     */
+    public static java.util.List<NamedObjectInfo> list() {
+        return Backends.current().list();
+    }
+
     /** The backend in use ("linux", "posix-nio", "windows"), for diagnostics. */
     public static String backendName() {
         Backend b = Backends.current();

@@ -394,6 +394,26 @@ class SharedMemoryTest {
     }
 
     @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void listDescribesEveryNamedObject() throws IOException {
+        Files.write(ShmDirExtension.dir().resolve("shmstore.stray"), new byte[10]);
+        try (SharedMemory mem = SharedMemory.create("listed", 8192);
+             SharedMemory second = SharedMemory.open("listed");
+             NamedMutex m = NamedMutex.createOrOpen("listed.lock")) {
+            List<NamedObjectInfo> all = SharedMemory.list();
+            assertThat(all).extracting(NamedObjectInfo::name).containsExactly("listed", "listed.lock", "stray");
+            NamedObjectInfo info = all.get(0);
+            assertThat(info.type()).isEqualTo("memory mapping");
+            assertThat(info.size()).isEqualTo(8192);
+            assertThat(info.lifetime()).isEqualTo(Lifetime.UNTIL_LAST_CLOSE);
+            assertThat(info.creatorPid()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(info.attachedPids()).containsExactly(ProcessHandle.current().pid(), ProcessHandle.current().pid());
+            assertThat(all.get(1).type()).isEqualTo("mutex");
+            assertThat(all.get(2).type()).isEqualTo("not a ShmStore object");
+        }
+    }
+
+    @Test
     void createOrOpenRefusesAnExistingMappingThatIsTooSmall() {
         try (SharedMemory small = SharedMemory.create("small", 4096)) {
             assertThatThrownBy(() -> SharedMemory.createOrOpen("small", 8192))

@@ -37,6 +37,9 @@ public interface Backend {
     /** Creates or opens the named event ({@code spec.type() == EVENT}). */
     EventHandle event(ObjectSpec spec, EventMode mode);
 
+    /** The named objects in this backend's namespace (empty where it cannot enumerate them: Windows). */
+    java.util.List<io.shmstore.memory.NamedObjectInfo> list();
+
     ProcessProbe processes();
 
     Waiter waiter();

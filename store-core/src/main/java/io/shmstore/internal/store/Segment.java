@@ -51,12 +51,14 @@ final class Segment {
     private final long data;
     private final NamedMutex lock;
     private final Duration lockTimeout;
+    private final FeedSink feed;
 
     /**
      * @param base address of the segment's first byte
      * @param lock the segment's lock word (observe-only in a read-only store)
+     * @param feed where every change is recorded, after it is published
      */
-    Segment(int index, long base, StoreConfig config, NamedMutex lock, Duration lockTimeout) {
+    Segment(int index, long base, StoreConfig config, NamedMutex lock, Duration lockTimeout, FeedSink feed) {
         this.index = index;
         this.base = base;
         this.config = config;
@@ -66,6 +68,7 @@ final class Segment {
         this.data = base + SegmentLayout.dataOffset(config.slots(), config.chunks());
         this.lock = lock;
         this.lockTimeout = lockTimeout;
+        this.feed = feed;
     }
 
     /** Writes a fresh, empty segment into zeroed memory. */
@@ -437,6 +440,7 @@ final class Segment {
         long old = slotAt(slotIndex);
         publish(slotIndex, SegmentLayout.slot((int) (hash >>> 32), chunk));
         MEMORY.writeLong(base + SegmentLayout.WRITE_SEQUENCE_OFFSET, MEMORY.readLong(base + SegmentLayout.WRITE_SEQUENCE_OFFSET) + 1);
+        feed.record(io.shmstore.ChangeType.PUT, keyAddr, keyLen, hash, entryRef(chunk));
         if (SegmentLayout.isLive(old)) {
             freeEntry(old);
         } else {
@@ -447,16 +451,24 @@ final class Segment {
         }
     }
 
-    /** Deletes the live entry in slot {@code i}. Lock held. */
-    void remove(int i) {
+    /** Deletes the live entry in slot {@code i}, recording {@code why} in the change feed. Lock held. */
+    void remove(int i, io.shmstore.ChangeType why) {
         long old = slotAt(i);
         publish(i, SegmentLayout.TOMBSTONE);
+        int chunk = SegmentLayout.chunkOf(old);
+        long e = entryAddress(chunk);
+        feed.record(why, e + EntryLayout.HEADER_LENGTH, MEMORY.readInt(e), MEMORY.readLong(e + EntryLayout.KEY_HASH_OFFSET),
+                entryRef(chunk));
         freeEntry(old);
         addInt(SegmentLayout.COUNT_OFFSET, -1);
         addInt(SegmentLayout.TOMBSTONES_OFFSET, 1);
         if (MEMORY.readInt(base + SegmentLayout.TOMBSTONES_OFFSET) > config.slots() / 4) {
             rehash();
         }
+    }
+
+    private long entryRef(int chunk) {
+        return ((long) index << 32) | (chunk & 0xFFFF_FFFFL);
     }
 
     /** Removes every entry: an empty inactive table becomes active. Lock held. */
@@ -586,7 +598,7 @@ final class Segment {
         int purged = 0;
         for (int i = 0; i < config.slots(); i++) {
             if (SegmentLayout.isLive(slotAt(i)) && expiredAt(i, now)) {
-                remove(i);
+                remove(i, io.shmstore.ChangeType.EXPIRE);
                 purged++;
             }
         }
@@ -619,7 +631,7 @@ final class Segment {
         if (victim < 0) {
             return false;
         }
-        remove(victim);
+        remove(victim, io.shmstore.ChangeType.EVICT);
         MEMORY.writeLong(base + SegmentLayout.EVICTIONS_OFFSET, evictions() + 1);
         return true;
     }

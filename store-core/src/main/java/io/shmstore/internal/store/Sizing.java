@@ -11,7 +11,9 @@ import io.shmstore.FullPolicy;
  *       four standard deviations;</li>
  *   <li>data is sized for entries 50% larger than the averages, plus half a chunk of rounding each;</li>
  *   <li>each slot table has twice as many slots as the segment's entries (load at most 1/2), and
- *       inserts are refused only above 3/4.</li>
+ *       inserts are refused only above 3/4;</li>
+ *   <li>the change feed holds the power of two at or above {@code entries} (1,024 to 1,048,576)
+ *       records, each with room for keys twice the average.</li>
  * </ul>
  */
 public final class Sizing {
@@ -19,7 +21,7 @@ public final class Sizing {
     }
 
     public static StoreConfig of(String name, long entries, int avgKey, int avgValue, int segmentsOrZero,
-                                 FullPolicy policy, long ttlMillis) {
+                                 FullPolicy policy, long ttlMillis, int feedCapacityOrZero) {
         int segments = segmentsOrZero > 0 ? segmentsOrZero
                 : (int) Math.min(1024, Long.highestOneBit(Math.max(1, (entries + 4095) / 4096) * 2 - 1));
         if (Integer.bitCount(segments) != 1) {
@@ -41,7 +43,9 @@ public final class Sizing {
                     + chunks + " chunks per segment with " + segments + " segments; use more segments");
         }
         long stride = SegmentLayout.stride((int) slots, (int) chunks, chunk);
+        int feed = feedCapacityOrZero > 0 ? feedCapacityOrZero
+                : (int) Long.highestOneBit(Math.min(1 << 20, Math.max(1024, entries)) * 2 - 1);
         return new StoreConfig(name, segments, (int) slots, chunk, (int) chunks, entries, avgKey, avgValue, policy,
-                ttlMillis, StoreLayout.HEADER_LENGTH, stride);
+                ttlMillis, StoreLayout.HEADER_LENGTH, stride, feed, FeedLayout.recordSizeFor(avgKey));
     }
 }

@@ -8,11 +8,16 @@ import io.shmstore.FullPolicy;
  */
 public record StoreConfig(String name, int segments, int slots, int chunkSize, int chunks, long entries,
                           int averageKeySize, int averageValueSize, FullPolicy fullPolicy, long ttlMillis,
-                          long segmentArea, long stride) {
+                          long segmentArea, long stride, int feedCapacity, int recordSize) {
 
-    /** Bytes of the whole store: header and segments. */
-    public long length() {
+    /** Where the change feed starts, from the store's start: right after the last segment. */
+    public long feedOffset() {
         return segmentArea + stride * segments;
+    }
+
+    /** Bytes of the whole store: header, segments and change feed. */
+    public long length() {
+        return feedOffset() + FeedLayout.length(feedCapacity, recordSize);
     }
 
     /** The largest entry (key and value bytes) that fits in one segment's data. */

@@ -35,6 +35,9 @@ final class StoreHeader {
         MEMORY.writeLong(a + StoreLayout.SEGMENT_STRIDE_OFFSET, c.stride());
         MEMORY.writeLong(a + StoreLayout.STORE_LENGTH_OFFSET, c.length());
         MEMORY.writeLong(a + StoreLayout.CREATED_AT_OFFSET, System.currentTimeMillis());
+        MEMORY.writeInt(a + FeedLayout.CAPACITY_FIELD, c.feedCapacity());
+        MEMORY.writeInt(a + FeedLayout.RECORD_SIZE_FIELD, c.recordSize());
+        MEMORY.writeLong(a + FeedLayout.FEED_OFFSET_FIELD, c.feedOffset());
         writeText(a + StoreLayout.KEY_DESCRIPTION_OFFSET, keyDescription);
         writeText(a + StoreLayout.VALUE_DESCRIPTION_OFFSET, valueDescription);
         for (int s = 0; s < c.segments(); s++) {
@@ -83,14 +86,22 @@ final class StoreHeader {
         require(ttl >= 0, who, "expiry", ttl);
         require(area == StoreLayout.HEADER_LENGTH, who, "segment area offset", area);
         require(stride == SegmentLayout.stride(slots, chunks, chunkSize), who, "segment stride", stride);
-        long length = area + stride * segments;
+        int feedCapacity = MEMORY.readInt(a + FeedLayout.CAPACITY_FIELD);
+        int recordSize = MEMORY.readInt(a + FeedLayout.RECORD_SIZE_FIELD);
+        long feedOffset = MEMORY.readLong(a + FeedLayout.FEED_OFFSET_FIELD);
+        require(pow2(feedCapacity) && feedCapacity >= FeedLayout.MIN_CAPACITY && feedCapacity <= FeedLayout.MAX_CAPACITY,
+                who, "change feed capacity", feedCapacity);
+        require(pow2(recordSize) && recordSize >= FeedLayout.MIN_RECORD && recordSize <= FeedLayout.MAX_RECORD, who,
+                "change record size", recordSize);
+        require(feedOffset == area + stride * segments, who, "change feed offset", feedOffset);
+        long length = feedOffset + FeedLayout.length(feedCapacity, recordSize);
         if (length > mapped || length < 0) {
-            throw new StoreCorruptedException(who + " claims " + length + " bytes of segments but its mapping has "
-                    + mapped + " bytes");
+            throw new StoreCorruptedException(who + " claims " + length + " bytes of segments and change feed but its"
+                    + " mapping has " + mapped + " bytes");
         }
         return new StoreConfig(name, segments, slots, chunkSize, chunks, MEMORY.readLong(a + StoreLayout.ENTRIES_OFFSET),
                 MEMORY.readInt(a + StoreLayout.AVG_KEY_OFFSET), MEMORY.readInt(a + StoreLayout.AVG_VALUE_OFFSET),
-                FullPolicy.values()[policy], ttl, area, stride);
+                FullPolicy.values()[policy], ttl, area, stride, feedCapacity, recordSize);
     }
 
     /** Fails when the stored key or value type and codec differ from the caller's, naming both sides. */

@@ -1,18 +1,24 @@
 package io.shmstore.internal.store;
 
+import io.shmstore.ChangeFeed;
+import io.shmstore.ChangeType;
 import io.shmstore.CodecException;
 import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.SharedStore;
 import io.shmstore.StoreException;
 import io.shmstore.StoreExistsException;
 import io.shmstore.StoreNotFoundException;
+import io.shmstore.StoreInspector;
 import io.shmstore.StoreStats;
+import io.shmstore.FullPolicy;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.NamedMutex;
 import io.shmstore.memory.SharedMemory;
 import net.openhft.chronicle.bytes.Bytes;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -54,6 +60,8 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     private final StoreConfig config;
     private final Segment[] segments;
     private final NamedMutex[] locks;
+    private final NamedMutex feedLock;
+    private final ChangeRing<K> feed;
     private final boolean readOnly;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -76,11 +84,14 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         this.segments = new Segment[config.segments()];
         this.locks = new NamedMutex[config.segments()];
         long base = view.bytes().addressForRead(0);
+        this.feedLock = view.lockAt(config.feedOffset() + FeedLayout.LOCK_OFFSET);
+        this.feed = new ChangeRing<>(request.displayName(), view, config.feedOffset(), config.feedCapacity(),
+                config.recordSize(), feedLock, !readOnly, request.keyCodec(), request.lockTimeout());
         try {
             for (int s = 0; s < segments.length; s++) {
                 long offset = StoreLayout.segmentOffset(config.segmentArea(), config.stride(), s);
                 locks[s] = view.lockAt(offset + SegmentLayout.LOCK_OFFSET);
-                segments[s] = new Segment(s, base + offset, config, locks[s], request.lockTimeout());
+                segments[s] = new Segment(s, base + offset, config, locks[s], request.lockTimeout(), feed);
             }
         } catch (RuntimeException e) {
             closeLocks();
@@ -130,13 +141,20 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                 r.valueDescription()));
     }
 
-    private static <K, V> SharedStore<K, V> attach(StoreRequest<K, V> r, SharedMemory mem, boolean readOnly) {
+    private static <K, V> StoreImpl<K, V> attach(StoreRequest<K, V> r, SharedMemory mem, boolean readOnly) {
+        return attach(r, mem, readOnly, true);
+    }
+
+    private static <K, V> StoreImpl<K, V> attach(StoreRequest<K, V> r, SharedMemory mem, boolean readOnly,
+                                                 boolean checkTypes) {
         MemoryView view = null;
         try {
             view = mem.map(0, mem.size(), readOnly ? Access.READ_ONLY : Access.READ_WRITE);
             long a = view.bytes().addressForRead(0);
             StoreConfig config = StoreHeader.read(a, view.length(), r.displayName());
-            StoreHeader.checkTypes(a, r.displayName(), r.keyDescription(), r.valueDescription());
+            if (checkTypes) {
+                StoreHeader.checkTypes(a, r.displayName(), r.keyDescription(), r.valueDescription());
+            }
             return new StoreImpl<>(r, mem, view, config, readOnly);
         } catch (RuntimeException e) {
             if (view != null) {
@@ -144,6 +162,99 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             }
             mem.close();
             throw e;
+        }
+    }
+
+    /** Opens any store untyped, for operator tools: keys and values as their raw bytes. */
+    public static StoreInspector inspect(String name, Path file) {
+        StoreRequest<byte[], byte[]> r = new StoreRequest<>(name, file, byte[].class, byte[].class, RawCodec.INSTANCE,
+                RawCodec.INSTANCE, 1, 1, 1, 0, FullPolicy.REJECT, 0, null, null, Duration.ofSeconds(10), 0);
+        SharedMemory mem = file != null ? SharedMemory.openBackedBy(file, Access.READ_WRITE) : SharedMemory.open(name);
+        StoreImpl<byte[], byte[]> store = attach(r, mem, false, false);
+        long a = store.view.bytes().addressForRead(0);
+        String keys = StoreHeader.readText(a + StoreLayout.KEY_DESCRIPTION_OFFSET);
+        String values = StoreHeader.readText(a + StoreLayout.VALUE_DESCRIPTION_OFFSET);
+        return new Inspector(store, keys, values);
+    }
+
+    /** The untyped face of a store opened with raw codecs. */
+    private static final class Inspector implements StoreInspector {
+        private final StoreImpl<byte[], byte[]> store;
+        private final String keys;
+        private final String values;
+
+        Inspector(StoreImpl<byte[], byte[]> store, String keys, String values) {
+            this.store = store;
+            this.keys = keys;
+            this.values = values;
+        }
+
+        @Override
+        public String name() {
+            return store.name();
+        }
+
+        @Override
+        public String keyDescription() {
+            return keys;
+        }
+
+        @Override
+        public String valueDescription() {
+            return values;
+        }
+
+        @Override
+        public StoreStats stats() {
+            return store.stats();
+        }
+
+        @Override
+        public int size() {
+            return store.size();
+        }
+
+        @Override
+        public List<String> verify() {
+            return store.verify();
+        }
+
+        @Override
+        public void forEach(RawEntryVisitor visitor) {
+            store.checkOpen();
+            Bytes<Void> scratch = SCRATCH.get().entry;
+            for (Segment seg : store.segments) {
+                List<byte[][]> copies = new ArrayList<>();
+                seg.snapshot(scratch, System.currentTimeMillis(), copy -> {
+                    int kl = copy.readInt(EntryLayout.KEY_LENGTH_OFFSET);
+                    int vl = copy.readInt(EntryLayout.VALUE_LENGTH_OFFSET);
+                    byte[] k = new byte[kl];
+                    byte[] v = new byte[vl];
+                    copy.read(EntryLayout.HEADER_LENGTH, k, 0, kl);
+                    copy.read(EntryLayout.HEADER_LENGTH + (long) kl, v, 0, vl);
+                    copies.add(new byte[][]{k, v});
+                });
+                for (byte[][] kv : copies) {
+                    if (!visitor.visit(kv[0], kv[1])) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        @Override
+        public ChangeFeed<byte[]> changes() {
+            return store.changes();
+        }
+
+        @Override
+        public void destroy() {
+            store.destroy();
+        }
+
+        @Override
+        public void close() {
+            store.close();
         }
     }
 
@@ -322,7 +433,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                 if (next == null) {
                     int i = seg.locate(s.key.addressForRead(0), (int) s.key.writePosition(), hash);
                     if (i >= 0) {
-                        seg.remove(i);
+                        seg.remove(i, seg.expiredAt(i, now) ? ChangeType.EXPIRE : ChangeType.REMOVE);
                     }
                 } else {
                     encode(s.value, next, key);
@@ -360,6 +471,13 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                 seg.unlock();
             }
         }
+        feed.record(ChangeType.CLEAR, 0, -1, 0, -1);
+    }
+
+    @Override
+    public ChangeFeed<K> changes() {
+        checkOpen();
+        return feed;
     }
 
     // ---------------------------------------------------------------- iteration
@@ -532,6 +650,9 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     }
 
     private void closeLocks() {
+        if (feedLock != null) {
+            feedLock.close();
+        }
         for (NamedMutex m : locks) {
             if (m != null) {
                 m.close();

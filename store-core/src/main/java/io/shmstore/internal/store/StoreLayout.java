@@ -17,19 +17,20 @@ import io.shmstore.internal.platform.ObjectHeader;
  *  |  value fingerprint (8)             |  segment area offset (8) |  72
  *  |  segment stride (8)                |  store length (8)        |  88
  *  |  created at, epoch ms (8)          |  reserved (8)            | 104
- *  |  init lock (LockWord, 16)                                     | 112
+ *  |  reserved (16)                                                | 112
  *  |  key description: 2-byte length + UTF-8, 126 bytes max       | 128
  *  |  value description: 2-byte length + UTF-8, 126 bytes max     | 256
- *  |  reserved (change feed descriptor)                           | 384
+ *  |  feed capacity (4) | record size (4) | feed offset (8)          | 384
  *  +---------------------------------------------------------------+
  *  |  segment 0 (see SegmentLayout) at segment area offset          | 4096
  *  |  segment 1 at + stride ...                                    |
+ *  |  change feed (see FeedLayout) at feed offset                   |
  * </pre>
  *
- * <p><b>Visibility</b>: the creator takes the init lock, writes every field and every segment's
- * initial state, then publishes the magic with an ordered store. An opener that finds no magic waits
- * on the init lock; if the creator died while initialising ({@code ABANDONED}), the opener
- * initialises the store itself. Every field is immutable once the magic is set.
+ * <p><b>Visibility</b>: the creator writes every field and every segment's initial state, then the
+ * magic with an ordered store, all before the mapping is published under its name (see
+ * {@code SharedMemory.Builder#initializer}): an opener finds a finished header or no store at all.
+ * Every field is immutable afterwards.
  */
 public final class StoreLayout {
     /** "SHMSTORE" little-endian. */
@@ -54,7 +55,6 @@ public final class StoreLayout {
     public static final int SEGMENT_STRIDE_OFFSET = 88;
     public static final int STORE_LENGTH_OFFSET = 96;
     public static final int CREATED_AT_OFFSET = 104;
-    public static final int INIT_LOCK_OFFSET = 112;
     public static final int KEY_DESCRIPTION_OFFSET = 128;
     public static final int VALUE_DESCRIPTION_OFFSET = 256;
     public static final int DESCRIPTION_CAPACITY = 128;

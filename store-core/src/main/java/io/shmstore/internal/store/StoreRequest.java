@@ -13,7 +13,7 @@ import java.util.Set;
 public record StoreRequest<K, V>(String name, Path file, Class<K> keyType, Class<V> valueType, Codec<K> keyCodec,
                                  Codec<V> valueCodec, long entries, int averageKeySize, int averageValueSize,
                                  int segments, FullPolicy fullPolicy, long ttlMillis, Lifetime lifetime,
-                                 Set<PosixFilePermission> permissions, Duration lockTimeout) {
+                                 Set<PosixFilePermission> permissions, Duration lockTimeout, int changeFeedCapacity) {
 
     /** The store as messages name it. */
     public String displayName() {
@@ -30,6 +30,7 @@ public record StoreRequest<K, V>(String name, Path file, Class<K> keyType, Class
     }
 
     public StoreConfig sizing() {
-        return Sizing.of(displayName(), entries, averageKeySize, averageValueSize, segments, fullPolicy, ttlMillis);
+        return Sizing.of(displayName(), entries, averageKeySize, averageValueSize, segments, fullPolicy, ttlMillis,
+                changeFeedCapacity);
     }
 }

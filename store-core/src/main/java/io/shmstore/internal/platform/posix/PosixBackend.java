@@ -21,8 +21,15 @@ import io.shmstore.internal.sync.LockWordMutex;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.EventMode;
 import io.shmstore.memory.Lifetime;
+import io.shmstore.memory.NamedObjectInfo;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -57,6 +64,7 @@ import java.util.function.Supplier;
  */
 public final class PosixBackend implements Backend {
     private static final int MAX_ATTEMPTS = 100;
+    private static final Memory MEMORY = OS.memory();
     private static final long HEADER_LOCK_TIMEOUT_NANOS = 10_000_000_000L;
 
     private final String name;
@@ -348,6 +356,59 @@ public final class PosixBackend implements Backend {
         }
         r.close();
         return false;
+    }
+
+    /**
+     * Every {@code shmstore.*} file of the shm directory, described from its header, read-only and
+     * without attaching; a file that is not a ShmStore object is listed as such.
+     */
+    @Override
+    public List<NamedObjectInfo> list() {
+        List<NamedObjectInfo> out = new ArrayList<>();
+        Path dir = directory();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, Names.FILE_PREFIX + "*")) {
+            for (Path p : files) {
+                String name = p.getFileName().toString().substring(Names.FILE_PREFIX.length());
+                out.add(describe(p, name));
+            }
+        } catch (NoSuchFileException e) {
+            return out;
+        } catch (IOException e) {
+            throw new StoreException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        out.sort(java.util.Comparator.comparing(NamedObjectInfo::name));
+        return out;
+    }
+
+    private NamedObjectInfo describe(Path path, String name) {
+        NamedObjectInfo foreign = new NamedObjectInfo(name, "not a ShmStore object", 0, null, 0, null, List.of());
+        try (FileOps.Handle h = files.open(path, false)) {
+            if (h.size() < ObjectHeader.HEADER_LENGTH) {
+                return foreign;
+            }
+            Mapping m = files.map(h, 0, ObjectHeader.HEADER_LENGTH, false);
+            try {
+                long a = m.address();
+                if (MEMORY.readVolatileLong(a + ObjectHeader.MAGIC_OFFSET) != ObjectHeader.MAGIC) {
+                    return foreign;
+                }
+                ObjectType type = ObjectType.ofTag(MEMORY.readInt(a + ObjectHeader.TYPE_OFFSET));
+                List<Long> attached = new ArrayList<>();
+                for (int i = 0; i < ObjectHeader.ATTACH_CAPACITY; i++) {
+                    long e = MEMORY.readVolatileLong(a + ObjectHeader.attachEntryOffset(i));
+                    if (e != 0 && processes.isAlive(ProcessProbe.pidOf(e), ProcessProbe.tagOf(e))) {
+                        attached.add((long) ProcessProbe.pidOf(e));
+                    }
+                }
+                return new NamedObjectInfo(name, type == null ? "unknown type" : type.label(), ObjectHeader.userSize(a),
+                        ObjectHeader.lifetime(a), ProcessProbe.pidOf(MEMORY.readLong(a + ObjectHeader.CREATOR_OFFSET)),
+                        Instant.ofEpochMilli(MEMORY.readLong(a + ObjectHeader.CREATED_AT_OFFSET)), attached);
+            } finally {
+                m.unmap();
+            }
+        } catch (IOException e) {
+            return new NamedObjectInfo(name, "unreadable: " + e.getMessage(), 0, null, 0, null, List.of());
+        }
     }
 
     /**

@@ -114,6 +114,12 @@ public final class WindowsBackend implements Backend {
         return WindowsEvent.open(spec, mode);
     }
 
+    /** Win32 offers no enumeration of a session's named kernel objects; nothing is listed. */
+    @Override
+    public java.util.List<io.shmstore.memory.NamedObjectInfo> list() {
+        return java.util.List.of();
+    }
+
     @Override
     public ProcessProbe processes() {
         return processes;

@@ -1,0 +1,39 @@
+package io.shmstore;
+
+import java.time.Duration;
+
+/**
+ * One consumer's position in a {@link ChangeFeed}. Not thread-safe: one thread reads a cursor. Costs
+ * the writers nothing: they never wait for it, and it writes nothing to shared memory but a waiter
+ * count while it sleeps.
+ */
+public interface ChangeCursor<K> extends AutoCloseable {
+    /**
+     * Delivers the records published since the last call, at most {@code max}, in order.
+     *
+     * @return how many records were delivered
+     */
+    int poll(ChangeListener<? super K> listener, int max);
+
+    /** Delivers every record published since the last call. */
+    default int poll(ChangeListener<? super K> listener) {
+        return poll(listener, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Sleeps until a record is available to {@link #poll}, or the timeout passes; no core spins
+     * meanwhile. Returns at once when one already is.
+     *
+     * @return true when a record is available
+     */
+    boolean await(Duration timeout);
+
+    /** The sequence of the next record this cursor will deliver. */
+    long nextSequence();
+
+    /** Records lost to lapping since the cursor was opened. */
+    long lost();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,33 @@
+package io.shmstore;
+
+/**
+ * The ring of change records inside a store's mapping: every put, remove, expiry, eviction and clear,
+ * in the order writers published them, numbered from 0. Writers overwrite the oldest records; a
+ * consumer that falls more than the capacity behind is told how much it lost.
+ *
+ * <pre>{@code
+ * try (ChangeCursor<String> c = store.changes().cursor()) {
+ *     while (running) {
+ *         if (c.await(Duration.ofSeconds(1))) {
+ *             c.poll((seq, type, key) -> System.out.println(seq + " " + type + " " + key));
+ *         }
+ *     }
+ * }
+ * }</pre>
+ */
+public interface ChangeFeed<K> {
+    /** Sequence of the last published record, or -1 when none was. */
+    long lastSequence();
+
+    /** Records the ring holds before the oldest is overwritten. */
+    int capacity();
+
+    /** A cursor that delivers records published after now. */
+    ChangeCursor<K> cursor();
+
+    /**
+     * A cursor from {@code sequence}: records still in the ring are delivered, older ones are reported
+     * lost; a sequence beyond the last is where the cursor waits.
+     */
+    ChangeCursor<K> cursorFrom(long sequence);
+}

@@ -1,0 +1,21 @@
+package io.shmstore;
+
+/** Receives change-feed records from {@link ChangeCursor#poll}. */
+@FunctionalInterface
+public interface ChangeListener<K> {
+    /**
+     * One change, in sequence order.
+     *
+     * @param key the key, or null for {@link ChangeType#CLEAR} and for a key too long to be recorded
+     *            (longer than the feed's key capacity; resync from the store)
+     */
+    void onChange(long sequence, ChangeType type, K key);
+
+    /**
+     * The cursor fell more than the ring's capacity behind: {@code lost} records were overwritten before
+     * it read them, and it continues from {@code resumedAt}. A consumer that needs every change resyncs
+     * from the store itself.
+     */
+    default void onLapped(long lost, long resumedAt) {
+    }
+}

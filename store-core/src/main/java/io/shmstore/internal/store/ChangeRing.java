@@ -1,0 +1,230 @@
+package io.shmstore.internal.store;
+
+import io.shmstore.ChangeCursor;
+import io.shmstore.ChangeFeed;
+import io.shmstore.ChangeListener;
+import io.shmstore.ChangeType;
+import io.shmstore.Codec;
+import io.shmstore.StoreCorruptedException;
+import io.shmstore.memory.MemoryView;
+import io.shmstore.memory.NamedMutex;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The change feed ring of one store (protocol in {@link FeedLayout}). Writers append under the feed's
+ * lock word; readers never lock and never write, except a sleeping cursor's waiter count.
+ */
+final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
+    private static final Memory MEMORY = OS.memory();
+    private static final long MAX_SLEEP_NANOS = 100_000_000L;
+
+    private final long base;
+    private final long viewOffset;
+    private final int capacity;
+    private final int recordSize;
+    private final int keyCapacity;
+    private final NamedMutex lock;
+    private final MemoryView view;
+    private final boolean writable;
+    private final Codec<K> keyCodec;
+    private final Duration lockTimeout;
+    private final String name;
+
+    ChangeRing(String name, MemoryView view, long viewOffset, int capacity, int recordSize, NamedMutex lock,
+               boolean writable, Codec<K> keyCodec, Duration lockTimeout) {
+        this.name = name;
+        this.view = view;
+        this.viewOffset = viewOffset;
+        this.base = view.bytes().addressForRead(viewOffset);
+        this.capacity = capacity;
+        this.recordSize = recordSize;
+        this.keyCapacity = recordSize - FeedLayout.KEY_OFFSET;
+        this.lock = lock;
+        this.writable = writable;
+        this.keyCodec = keyCodec;
+        this.lockTimeout = lockTimeout;
+    }
+
+    @Override
+    public void record(ChangeType type, long keyAddress, int keyLength, long keyHash, long entry) {
+        lock.acquire(lockTimeout);
+        try {
+            long n = MEMORY.readVolatileLong(base + FeedLayout.PUBLISHED_OFFSET);
+            long r = recordAddress(n);
+            MEMORY.writeOrderedLong(r + FeedLayout.SEQUENCE_OFFSET, -1);
+            MEMORY.writeInt(r + FeedLayout.TYPE_OFFSET, type.code());
+            boolean fits = keyLength >= 0 && keyLength <= keyCapacity;
+            MEMORY.writeInt(r + FeedLayout.KEY_LENGTH_OFFSET, fits ? keyLength : -1);
+            MEMORY.writeLong(r + FeedLayout.KEY_HASH_OFFSET, keyHash);
+            MEMORY.writeLong(r + FeedLayout.ENTRY_OFFSET, entry);
+            if (fits) {
+                MEMORY.copyMemory(keyAddress, r + FeedLayout.KEY_OFFSET, keyLength);
+            }
+            MEMORY.writeOrderedLong(r + FeedLayout.SEQUENCE_OFFSET, n);
+            MEMORY.writeVolatileLong(base + FeedLayout.PUBLISHED_OFFSET, n + 1);
+            if (MEMORY.readVolatileInt(base + FeedLayout.WAITERS_OFFSET) > 0) {
+                view.wakeAll(viewOffset + FeedLayout.PUBLISHED_OFFSET);
+            }
+        } finally {
+            lock.release();
+        }
+    }
+
+    private long recordAddress(long sequence) {
+        return base + FeedLayout.HEADER_LENGTH + (sequence & (capacity - 1)) * (long) recordSize;
+    }
+
+    long published() {
+        return MEMORY.readVolatileLong(base + FeedLayout.PUBLISHED_OFFSET);
+    }
+
+    @Override
+    public long lastSequence() {
+        return published() - 1;
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public ChangeCursor<K> cursor() {
+        return new Cursor(published());
+    }
+
+    @Override
+    public ChangeCursor<K> cursorFrom(long sequence) {
+        if (sequence < 0) {
+            throw new IllegalArgumentException("sequence " + sequence + " is negative");
+        }
+        return new Cursor(sequence);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return Math.max(0, d.toNanos());
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    /** One reader's position; copies each record into its own scratch before trusting it. */
+    private final class Cursor implements ChangeCursor<K> {
+        private final Bytes<Void> key = Bytes.allocateElasticDirect(keyCapacity);
+        private long next;
+        private long lost;
+        private boolean closed;
+
+        Cursor(long next) {
+            this.next = next;
+        }
+
+        @Override
+        public int poll(ChangeListener<? super K> listener, int max) {
+            Objects.requireNonNull(listener, "listener");
+            checkOpen();
+            int delivered = 0;
+            long published = published();
+            while (delivered < max && next < published) {
+                if (published - next > capacity) {
+                    long oldest = published - capacity;
+                    lost += oldest - next;
+                    listener.onLapped(oldest - next, oldest);
+                    next = oldest;
+                }
+                long r = recordAddress(next);
+                if (MEMORY.readVolatileLong(r + FeedLayout.SEQUENCE_OFFSET) != next) {
+                    published = published();
+                    if (published - next <= capacity) {
+                        throw new StoreCorruptedException("change feed of store \"" + name + "\": record " + next
+                                + " is not in the ring although " + published + " were published");
+                    }
+                    continue;
+                }
+                int type = MEMORY.readInt(r + FeedLayout.TYPE_OFFSET);
+                int keyLength = MEMORY.readInt(r + FeedLayout.KEY_LENGTH_OFFSET);
+                key.clear();
+                if (keyLength > 0 && keyLength <= keyCapacity) {
+                    key.ensureCapacity(keyLength);
+                    MEMORY.copyMemory(r + FeedLayout.KEY_OFFSET, key.addressForWrite(0), keyLength);
+                    key.writePosition(keyLength);
+                }
+                MEMORY.loadFence();
+                if (MEMORY.readVolatileLong(r + FeedLayout.SEQUENCE_OFFSET) != next) {
+                    published = published();
+                    continue;
+                }
+                ChangeType t = ChangeType.ofCode(type);
+                if (t == null || keyLength > keyCapacity) {
+                    throw new StoreCorruptedException("change feed of store \"" + name + "\": record " + next
+                            + " has type " + type + " and key length " + keyLength);
+                }
+                K k = keyLength >= 0 && t != ChangeType.CLEAR ? keyCodec.read(key, null) : null;
+                listener.onChange(next, t, k);
+                next++;
+                delivered++;
+            }
+            return delivered;
+        }
+
+        @Override
+        public boolean await(Duration timeout) {
+            checkOpen();
+            long deadline = System.nanoTime() + saturatedNanos(timeout);
+            long wordOffset = viewOffset + FeedLayout.PUBLISHED_OFFSET;
+            while (true) {
+                long published = published();
+                if (published > next) {
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                if (writable) {
+                    MEMORY.addInt(base + FeedLayout.WAITERS_OFFSET, 1);
+                }
+                try {
+                    if (published() == published) {
+                        view.waitWhileEquals(wordOffset, (int) published, Duration.ofNanos(
+                                Math.min(left, writable ? MAX_SLEEP_NANOS : 1_000_000L)));
+                    }
+                } finally {
+                    if (writable) {
+                        MEMORY.addInt(base + FeedLayout.WAITERS_OFFSET, -1);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public long nextSequence() {
+            return next;
+        }
+
+        @Override
+        public long lost() {
+            return lost;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                key.releaseLast();
+            }
+        }
+
+        private void checkOpen() {
+            if (closed) {
+                throw new IllegalStateException("change cursor of store \"" + name + "\" is closed");
+            }
+        }
+    }
+}

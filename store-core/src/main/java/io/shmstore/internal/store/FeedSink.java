@@ -1,0 +1,13 @@
+package io.shmstore.internal.store;
+
+import io.shmstore.ChangeType;
+
+/** Where segments report what they changed, in the order they changed it (lock held). */
+@FunctionalInterface
+interface FeedSink {
+    /**
+     * @param keyAddress native address of the key's bytes (ignored when {@code keyLength < 0})
+     * @param entry      {@code segment << 32 | chunk} of the entry, or -1
+     */
+    void record(ChangeType type, long keyAddress, int keyLength, long keyHash, long entry);
+}
