@@ -99,6 +99,22 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void computeThatMutatesTheValueItWasGivenIsWritten() {
+        try (SharedStore<String, byte[]> s = at(SharedStore.of(String.class, byte[].class), "mutate").entries(10).create()) {
+            s.put("k", new byte[]{1, 2});
+            s.compute("k", (k, v) -> {
+                v[0] = 9;
+                return v;
+            });
+            assertThat(s.get("k")).containsExactly(9, 2);
+            assertThat(s.remove("k", new byte[]{9, 2})).as("arrays compare by content").isTrue();
+            s.put("k", new byte[]{1});
+            assertThat(s.replace("k", new byte[]{1}, new byte[]{3})).isTrue();
+            assertThat(s.get("k")).containsExactly(3);
+        }
+    }
+
+    @Test
     void nullsAreRefused() {
         try (SharedStore<String, String> s = strings("nulls")) {
             assertThatThrownBy(() -> s.put(null, "v")).isInstanceOf(NullPointerException.class);

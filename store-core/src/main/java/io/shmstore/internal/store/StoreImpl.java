@@ -318,13 +318,13 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     @Override
     public V put(K key, V value) {
         Objects.requireNonNull(value, "value");
-        return update(key, (k, old) -> value, true, true);
+        return update(key, (k, old) -> value, true, true, true);
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
         Objects.requireNonNull(value, "value");
-        return update(key, (k, old) -> old == null ? value : old, true, false);
+        return update(key, (k, old) -> old == null ? value : old, true, false, true);
     }
 
     @Override
@@ -335,7 +335,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             checkWritable();
             return null;
         }
-        return update(k, (kk, old) -> null, true, true);
+        return update(k, (kk, old) -> null, true, true, true);
     }
 
     @Override
@@ -348,9 +348,9 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         }
         boolean[] done = new boolean[1];
         update(k, (kk, old) -> {
-            done[0] = old != null && old.equals(value);
+            done[0] = old != null && Objects.deepEquals(old, value);
             return done[0] ? null : old;
-        }, false, false);
+        }, false, false, true);
         return done[0];
     }
 
@@ -360,41 +360,41 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         Objects.requireNonNull(newValue, "newValue");
         boolean[] done = new boolean[1];
         update(key, (k, old) -> {
-            done[0] = old != null && old.equals(oldValue);
+            done[0] = old != null && Objects.deepEquals(old, oldValue);
             return done[0] ? newValue : old;
-        }, false, false);
+        }, false, false, true);
         return done[0];
     }
 
     @Override
     public V replace(K key, V value) {
         Objects.requireNonNull(value, "value");
-        return update(key, (k, old) -> old == null ? null : value, true, false);
+        return update(key, (k, old) -> old == null ? null : value, true, false, true);
     }
 
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> fn) {
         Objects.requireNonNull(fn, "remappingFunction");
-        return update(key, fn, false, false);
+        return update(key, fn, false, false, false);
     }
 
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> fn) {
         Objects.requireNonNull(fn, "mappingFunction");
-        return update(key, (k, old) -> old != null ? old : fn.apply(k), false, false);
+        return update(key, (k, old) -> old != null ? old : fn.apply(k), false, false, true);
     }
 
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> fn) {
         Objects.requireNonNull(fn, "remappingFunction");
-        return update(key, (k, old) -> old == null ? null : fn.apply(k, old), false, false);
+        return update(key, (k, old) -> old == null ? null : fn.apply(k, old), false, false, false);
     }
 
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> fn) {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(fn, "remappingFunction");
-        return update(key, (k, old) -> old == null ? value : fn.apply(old, value), false, false);
+        return update(key, (k, old) -> old == null ? value : fn.apply(old, value), false, false, false);
     }
 
     /**
@@ -405,8 +405,11 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
      * @param blindWrite  {@code fn} ignores the previous value ({@code put}, {@code remove}): a previous
      *                    value that no longer decodes does not stop the write, which happens, and is
      *                    then reported
+     * @param keepIfSame  {@code fn} returning the previous value object means "unchanged" (the built-in
+     *                    operations); a user's function may have mutated it, so its result is written
      */
-    private V update(K key, BiFunction<? super K, ? super V, ? extends V> fn, boolean returnOld, boolean blindWrite) {
+    private V update(K key, BiFunction<? super K, ? super V, ? extends V> fn, boolean returnOld, boolean blindWrite,
+                     boolean keepIfSame) {
         Objects.requireNonNull(key, "key");
         checkWritable();
         Scratch s = SCRATCH.get();
@@ -428,7 +431,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                 old = null;
             }
             next = fn.apply(key, old);
-            if (next != old || old == null) {
+            if (!keepIfSame || next != old || old == null) {
                 encodeKey(s, key);
                 if (next == null) {
                     int i = seg.locate(s.key.addressForRead(0), (int) s.key.writePosition(), hash);
@@ -502,7 +505,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                     return false;
                 }
                 V v = get(e.getKey());
-                return v != null && v.equals(e.getValue());
+                return v != null && Objects.deepEquals(v, e.getValue());
             }
 
             @Override
