@@ -65,9 +65,30 @@ public final class Codecs {
     private enum StringCodec implements Codec<String> {
         INSTANCE;
 
+        /**
+         * ASCII text, the common case for keys, is written in one pass without Chronicle's separate
+         * UTF-8 length scan; the bytes are the same as {@code writeUtf8} writes.
+         */
         @Override
         public void write(Bytes<?> out, String value) {
-            out.writeUtf8(value);
+            int n = value.length();
+            if (n < 128 && isAscii(value, n)) {
+                out.writeByte((byte) n);
+                for (int i = 0; i < n; i++) {
+                    out.writeByte((byte) value.charAt(i));
+                }
+            } else {
+                out.writeUtf8(value);
+            }
+        }
+
+        private static boolean isAscii(String s, int n) {
+            for (int i = 0; i < n; i++) {
+                if (s.charAt(i) >= 0x80) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

@@ -69,9 +69,15 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     /** Per-thread buffers: the encoded key, the encoded value, and a copied entry. */
     private static final class Scratch {
-        final Bytes<Void> key = Bytes.allocateElasticDirect(64);
-        final Bytes<Void> value = Bytes.allocateElasticDirect(256);
-        final Bytes<Void> entry = Bytes.allocateElasticDirect(256);
+        final Bytes<Void> key = confined(Bytes.allocateElasticDirect(64));
+        final Bytes<Void> value = confined(Bytes.allocateElasticDirect(256));
+        final Bytes<Void> entry = confined(Bytes.allocateElasticDirect(256));
+
+        /** A thread-local buffer is used by one thread by construction; Chronicle need not check. */
+        private static Bytes<Void> confined(Bytes<Void> b) {
+            b.singleThreadedCheckDisabled(true);
+            return b;
+        }
     }
 
     private StoreImpl(StoreRequest<K, V> request, SharedMemory memory, MemoryView view, StoreConfig config,
@@ -271,7 +277,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         checkOpen();
         Scratch s = SCRATCH.get();
         long hash = encodeKey(s, key);
-        if (segmentFor(hash).read(s.key, hash, s.entry, System.currentTimeMillis())) {
+        if (segmentFor(hash).read(s.key, hash, s.entry, now())) {
             hits.increment();
             return decode(s.entry, reuse, key);
         }
@@ -288,7 +294,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         checkOpen();
         Scratch s = SCRATCH.get();
         long hash = encodeKey(s, k);
-        return segmentFor(hash).read(s.key, hash, s.entry, System.currentTimeMillis());
+        return segmentFor(hash).read(s.key, hash, s.entry, now());
     }
 
     @Override
@@ -670,6 +676,11 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The clock for expiry; not read at all by a store without expiry. */
+    private long now() {
+        return config.ttlMillis() > 0 ? System.currentTimeMillis() : 0;
+    }
 
     private long encodeKey(Scratch s, K key) {
         Objects.requireNonNull(key, "key");

@@ -1,0 +1,123 @@
+package io.shmstore.jmh;
+
+import io.shmstore.jmh.peers.KeyValue;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * The map operations compared across implementations, on the same data: {@code entries} keys like
+ * {@code key-0001234} with {@code valueSize}-byte values, keys chosen at random. Subclasses fix the
+ * thread count ({@link MapBenchmark1T}, {@link MapBenchmark2T}); both run in one JMH run.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public abstract class MapOps {
+    @Param({"shmstore", "chronicle-map", "lmdb", "mapdb", "chm"})
+    public String impl;
+
+    @Param({"100", "1024"})
+    public int valueSize;
+
+    @Param({"100000"})
+    public int entries;
+
+    private Path dir;
+    private KeyValue map;
+    private String[] keys;
+    private byte[] value;
+    private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+
+    /** Each thread's own keys for insert-then-remove, disjoint from the data and the other threads'. */
+    @State(Scope.Thread)
+    public static class PerThread {
+        String[] fresh;
+        int next;
+        byte[] reuse;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            int id = THREAD_IDS.getAndIncrement();
+            fresh = new String[1024];
+            for (int i = 0; i < fresh.length; i++) {
+                fresh[i] = String.format("new-%d-%06d", id, i);
+            }
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        dir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")), "shmstore-jmh-");
+        System.setProperty("shmstore.dir", dir.toString());
+        map = KeyValue.open(impl, dir, entries, valueSize);
+        keys = new String[entries];
+        value = new byte[valueSize];
+        for (int i = 0; i < entries; i++) {
+            keys[i] = String.format("key-%07d", i);
+            map.put(keys[i], value);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        map.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            dir.toFile().deleteOnExit();
+        }
+    }
+
+    private String randomKey() {
+        return keys[ThreadLocalRandom.current().nextInt(keys.length)];
+    }
+
+    @Benchmark
+    public byte[] get() {
+        return map.get(randomKey());
+    }
+
+    @Benchmark
+    public void put() {
+        map.put(randomKey(), value);
+    }
+
+    @Benchmark
+    public boolean putIfAbsentThenRemove(PerThread t) {
+        String k = t.fresh[t.next++ & (t.fresh.length - 1)];
+        boolean inserted = map.putIfAbsent(k, value);
+        map.remove(k);
+        return inserted;
+    }
+
+    @Benchmark
+    public long computeIncrement() {
+        return map.increment(randomKey());
+    }
+
+    /** getUsing where the implementation has it (ShmStore, Chronicle Map); others are plain get. */
+    @Benchmark
+    public byte[] getUsing(PerThread t) {
+        byte[] v = map.getUsing(randomKey(), t.reuse);
+        t.reuse = v;
+        return v;
+    }
+}
