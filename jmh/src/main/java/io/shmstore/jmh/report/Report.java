@@ -75,14 +75,23 @@ public final class Report {
         return rows;
     }
 
+    /**
+     * The mode whose scores the ratio table and chart use: average time when the run measured it, else
+     * sample mode (whose score is also the mean time per operation).
+     */
+    private static String meanMode(List<Row> rows) {
+        return rows.stream().anyMatch(r -> r.mode().equals("avgt")) ? "avgt" : "sample";
+    }
+
     private static void tables(List<Row> rows, PrintStream out) {
+        String mean = meanMode(rows);
         Set<String> impls = new LinkedHashSet<>();
-        rows.stream().filter(r -> r.mode().equals("avgt")).forEach(r -> impls.add(r.impl()));
+        rows.stream().filter(r -> r.mode().equals(mean)).forEach(r -> impls.add(r.impl()));
         out.println("| benchmark | params | " + String.join(" | ", impls) + " |");
         out.println("|---|---|" + "---|".repeat(impls.size()));
         Map<String, Map<String, Row>> byCase = new LinkedHashMap<>();
         for (Row r : rows) {
-            if (r.mode().equals("avgt")) {
+            if (r.mode().equals(mean)) {
                 byCase.computeIfAbsent(r.benchmark() + "|" + r.params(), k -> new LinkedHashMap<>()).put(r.impl(), r);
             }
         }
@@ -120,7 +129,7 @@ public final class Report {
         out.println("|---|---|---|---|");
         for (Row r : rows) {
             Double alloc = r.secondary().get("gc.alloc.rate.norm");
-            if (alloc != null && r.mode().equals("avgt")) {
+            if (alloc != null && r.mode().equals(mean)) {
                 out.printf(Locale.ROOT, "| %s | %s | %s | %,.1f |%n", r.benchmark(), r.params(), r.impl(), alloc);
             }
         }
@@ -136,8 +145,9 @@ public final class Report {
         chart.getStyler().setXAxisLabelRotation(20);
         Map<String, Map<String, Double>> series = new LinkedHashMap<>();
         List<String> categories = new ArrayList<>();
+        String mean = meanMode(rows);
         for (Row r : rows) {
-            if (r.mode().equals("avgt") && r.unit().equals("ns/op") && !r.params().contains("valueSize=1024")
+            if (r.mode().equals(mean) && r.unit().equals("ns/op") && !r.params().contains("valueSize=1024")
                     && r.benchmark().startsWith("MapBenchmark")) {
                 String cat = r.benchmark().replace("MapBenchmark1T.", "").replace("MapBenchmark2T.", "");
                 if (!categories.contains(cat)) {
