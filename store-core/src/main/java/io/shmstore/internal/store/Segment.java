@@ -548,17 +548,28 @@ final class Segment {
         return chunk;
     }
 
-    /** First-fit from the cursor, wrapping once. */
+    /**
+     * First-fit from the cursor, wrapping once. Whole bitmap words that are full are skipped 64
+     * chunks at a time, so a nearly full segment costs a word read per 64 chunks, not a bit test each.
+     */
     private int findRun(int need) {
         int chunks = config.chunks();
         int cursor = Math.floorMod(MEMORY.readInt(base + SegmentLayout.CURSOR_OFFSET), chunks);
         int run = 0;
         int start = cursor;
-        for (int scanned = 0, c = cursor; scanned < chunks + need; scanned++, c++) {
-            if (c == chunks) {
+        int c = cursor;
+        for (long scanned = 0; scanned < (long) chunks + need; ) {
+            if (c >= chunks) {
                 c = 0;
                 run = 0;
                 start = 0;
+            }
+            if ((c & 63) == 0 && c + 64 <= chunks && MEMORY.readLong(bitmap + (c >>> 6) * 8L) == -1L) {
+                run = 0;
+                c += 64;
+                start = c;
+                scanned += 64;
+                continue;
             }
             if (used(c)) {
                 run = 0;
@@ -566,6 +577,8 @@ final class Segment {
             } else if (++run == need) {
                 return start;
             }
+            c++;
+            scanned++;
         }
         return -1;
     }

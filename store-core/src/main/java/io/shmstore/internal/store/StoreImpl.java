@@ -381,26 +381,26 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> fn) {
         Objects.requireNonNull(fn, "remappingFunction");
-        return update(key, fn, false, false, false);
+        return update(key, fn, false, false, false, true);
     }
 
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> fn) {
         Objects.requireNonNull(fn, "mappingFunction");
-        return update(key, (k, old) -> old != null ? old : fn.apply(k), false, false, true);
+        return update(key, (k, old) -> old != null ? old : fn.apply(k), false, false, true, true);
     }
 
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> fn) {
         Objects.requireNonNull(fn, "remappingFunction");
-        return update(key, (k, old) -> old == null ? null : fn.apply(k, old), false, false, false);
+        return update(key, (k, old) -> old == null ? null : fn.apply(k, old), false, false, false, true);
     }
 
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> fn) {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(fn, "remappingFunction");
-        return update(key, (k, old) -> old == null ? value : fn.apply(old, value), false, false, false);
+        return update(key, (k, old) -> old == null ? value : fn.apply(old, value), false, false, false, true);
     }
 
     /**
@@ -416,6 +416,12 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
      */
     private V update(K key, BiFunction<? super K, ? super V, ? extends V> fn, boolean returnOld, boolean blindWrite,
                      boolean keepIfSame) {
+        return update(key, fn, returnOld, blindWrite, keepIfSame, false);
+    }
+
+    /** @param userCode {@code fn} runs the caller's code, which may use the store (other keys) */
+    private V update(K key, BiFunction<? super K, ? super V, ? extends V> fn, boolean returnOld, boolean blindWrite,
+                     boolean keepIfSame, boolean userCode) {
         Objects.requireNonNull(key, "key");
         checkWritable();
         Scratch s = SCRATCH.get();
@@ -438,7 +444,10 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             }
             next = fn.apply(key, old);
             if (!keepIfSame || next != old || old == null) {
-                encodeKey(s, key);
+                if (userCode) {
+                    // the user's function may have used this thread's scratch buffers
+                    encodeKey(s, key);
+                }
                 if (next == null) {
                     int i = seg.locate(s.key.addressForRead(0), (int) s.key.writePosition(), hash);
                     if (i >= 0) {
