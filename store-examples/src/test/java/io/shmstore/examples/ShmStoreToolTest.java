@@ -1,61 +1,80 @@
 package io.shmstore.examples;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.shmstore.SharedStore;
+import io.shmstore.testing.ShmDirExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.stream.Stream;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The command line itself: help for every command, and user errors as one line with the right exit code. */
+@ExtendWith(ShmDirExtension.class)
 class ShmStoreToolTest {
-    private Path dir;
+    private static final List<String> COMMANDS = List.of("demo", "produce", "consume", "cache-demo", "list", "stats",
+            "dump", "verify", "watch", "destroy");
 
-    @BeforeEach
-    void freshShmDir() throws IOException {
-        dir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")), "shmstore-demo-");
-        System.setProperty("shmstore.dir", dir.toString());
-    }
-
-    @AfterEach
-    void removeShmDir() throws IOException {
-        System.clearProperty("shmstore.dir");
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(p -> p.toFile().delete());
+    @Test
+    void everyCommandHasHelpThatExitsZero() {
+        for (String command : COMMANDS) {
+            Tool.Result r = Tool.run(command, "--help");
+            assertThat(r.code()).as(command + ": " + r).isZero();
+            assertThat(r.out()).as(command).startsWith("Usage: shmstore " + command).contains("--dir=DIR");
         }
-        Files.delete(dir);
+        Tool.Result top = Tool.run("--help");
+        assertThat(top.out()).contains(COMMANDS).doesNotContain("cache-worker");
     }
 
     @Test
-    void demoOpensTheMappingFromASecondJvmAndCleansUp() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ShmStoreTool.run(new String[]{"demo", "--updates", "5"}, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertThat(code).as(text + err).isZero();
-        assertThat(text).contains("reader ready in process").contains("read \"hello from process " + ProcessHandle.current().pid())
-                .contains("update 5 seen").contains("median wake-up").contains("is gone: the last process closed it");
-        try (Stream<Path> left = Files.list(dir)) {
-            assertThat(left).as("nothing left in the shm directory").isEmpty();
+    void usageErrorsPrintOneLineAndExitTwo() {
+        String[][] bad = {
+                {},
+                {"nope"},
+                {"stats"},
+                {"produce"},
+                {"produce", "--store", "o", "--count", "zero"},
+                {"produce", "--store", "o", "--rate", "-1"},
+                {"dump", "x", "--limit", "0"},
+                {"list", "--bogus"},
+        };
+        for (String[] args : bad) {
+            Tool.Result r = Tool.run(args);
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r).isEqualTo(2);
+            assertOneLineNoTrace(r);
+            assertThat(r.err()).startsWith("shmstore");
         }
     }
 
     @Test
-    void userErrorsPrintOneLineAndExitNonZero() {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-        PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        assertThat(ShmStoreTool.run(new String[]{"demo", "--updates", "zero"}, o, e)).isEqualTo(1);
-        assertThat(ShmStoreTool.run(new String[]{"nope"}, o, e)).isEqualTo(2);
-        String text = err.toString(StandardCharsets.UTF_8);
-        assertThat(text.lines()).hasSize(2);
-        assertThat(text).contains("\"zero\"").contains("unknown command \"nope\"").doesNotContain("Exception");
+    void unknownStoresAndBadNamesPrintOneLineAndExitOne() {
+        for (String command : List.of("stats", "dump", "verify", "watch", "destroy")) {
+            Tool.Result missing = Tool.run(command, "missing");
+            assertThat(missing.code()).as(command + ": " + missing).isEqualTo(1);
+            assertOneLineNoTrace(missing);
+            assertThat(missing.err()).contains("\"missing\"");
+
+            Tool.Result badName = Tool.run(command, "../x");
+            assertThat(badName.code()).as(command + ": " + badName).isEqualTo(1);
+            assertOneLineNoTrace(badName);
+            assertThat(badName.err()).contains("\"../x\"");
+        }
+    }
+
+    @Test
+    void aStoreOfOtherTypesIsRefusedInOneLine() {
+        try (SharedStore<String, String> other = SharedStore.of(String.class, String.class).name("other").create()) {
+            other.put("k", "v");
+            Tool.Result r = Tool.run("consume", "--store", "other", "--count", "1");
+            assertThat(r.code()).as(r.toString()).isEqualTo(1);
+            assertOneLineNoTrace(r);
+            assertThat(r.err()).startsWith("shmstore consume: ").contains("\"other\" holds keys as java.lang.String")
+                    .contains("java.lang.Long");
+        }
+    }
+
+    static void assertOneLineNoTrace(Tool.Result r) {
+        assertThat(r.err().lines()).as(r.toString()).hasSize(1);
+        assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 }

@@ -120,14 +120,15 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     public static <K, V> SharedStore<K, V> createOrOpen(StoreRequest<K, V> r) {
         StoreConfig config = r.sizing();
+        // open first: creating builds and reserves the whole store before it can find the name taken
         for (int attempt = 0; attempt < CREATE_OR_OPEN_ATTEMPTS; attempt++) {
             try {
-                return attach(r, creating(r, config).create(), false);
-            } catch (StoreExistsException exists) {
+                return open(r, false);
+            } catch (StoreNotFoundException absent) {
                 try {
-                    return open(r, false);
-                } catch (StoreNotFoundException removedMeanwhile) {
-                    // its last user closed it between our create and our open: try again
+                    return attach(r, creating(r, config).create(), false);
+                } catch (StoreExistsException createdMeanwhile) {
+                    // another process created it between our open and our create: open it
                 }
             }
         }

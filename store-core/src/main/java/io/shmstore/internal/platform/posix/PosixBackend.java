@@ -185,20 +185,27 @@ public final class PosixBackend implements Backend {
         return new PosixEvent(createOrOpen(spec, mode), this);
     }
 
-    /** @param eventMode the mode an EVENT object gets if this call creates it */
+    /**
+     * Opens the object if it exists, else creates it; a racing creator's link makes the loser open.
+     * Opening first spares building (and reserving space for) a whole object only to find the name
+     * taken.
+     *
+     * @param eventMode the mode an EVENT object gets if this call creates it
+     */
     private PosixRegion createOrOpen(ObjectSpec spec, EventMode eventMode) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            PosixRegion r = tryCreate(spec, eventMode);
-            if (r != null) {
-                return r;
-            }
             try {
-                r = tryOpen(spec, Access.READ_WRITE);
+                PosixRegion r = tryOpen(spec, Access.READ_WRITE);
                 if (r != null) {
                     return r;
                 }
-            } catch (StoreNotFoundException gone) {
-                // removed between our link attempt and our open: create again
+                continue;
+            } catch (StoreNotFoundException absent) {
+                // create it below
+            }
+            PosixRegion r = tryCreate(spec, eventMode);
+            if (r != null) {
+                return r;
             }
         }
         throw new StoreException("could not create or open " + describe(spec) + ": it kept being removed and re-created");

@@ -1,0 +1,48 @@
+package io.shmstore.examples;
+
+import io.shmstore.ChangeFeed;
+import io.shmstore.StoreInspector;
+import io.shmstore.StoreStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/**
+ * A store's types, fill and history, through the untyped {@link StoreInspector}. The per-process
+ * counters of {@link StoreStats} (hits, misses) are left out: they describe this process, which has
+ * just opened the store.
+ */
+@Command(name = "stats", description = "Show a store's types, entries, space, repairs and change feed.")
+final class StatsCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The store.")
+    private String name;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (StoreInspector store = StoreInspector.open(name)) {
+            StoreStats s = store.stats();
+            ChangeFeed<byte[]> feed = store.changes();
+            out.printf("store \"%s\"%n", store.name());
+            out.printf("  keys          %s%n", store.keyDescription());
+            out.printf("  values        %s%n", store.valueDescription());
+            out.printf("  entries       %,d of %,d sized for%n", s.entries(), s.capacity());
+            out.printf("  data          %s of %s in use; %d segments, the fullest %.1f%% full%n",
+                    Formats.bytes(s.bytesUsed()), Formats.bytes(s.bytesCapacity()), s.segmentLoad().length,
+                    100 * s.maxSegmentLoad());
+            out.printf("  repairs       %,d segments repaired after a writer died%n", s.recoveries());
+            out.printf("  evictions     %,d%n", s.evictions());
+            out.printf("  expirations   %,d%n", s.expirations());
+            out.printf("  change feed   %,d records published; the ring holds the last %,d%n", feed.lastSequence() + 1,
+                    feed.capacity());
+        }
+        return 0;
+    }
+}

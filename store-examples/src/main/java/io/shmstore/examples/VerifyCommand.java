@@ -1,0 +1,45 @@
+package io.shmstore.examples;
+
+import io.shmstore.StoreInspector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * Walks every structure of a store ({@link StoreInspector#verify()}) and prints each problem; the exit
+ * code says whether there was any, so scripts can check a store.
+ */
+@Command(name = "verify", description = "Check every structure of a store; exit 1 and list the problems if any.")
+final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The store.")
+    private String name;
+
+    @Override
+    @SuppressWarnings("try") // the ticker draws while verify() runs; the body needs no reference to it
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> problems;
+        int entries;
+        try (StoreInspector store = StoreInspector.open(name)) {
+            entries = store.size();
+            try (Progress progress = Progress.ticker(spec.commandLine().getErr(), "verifying \"" + name + "\"")) {
+                problems = store.verify();
+            }
+        }
+        if (problems.isEmpty()) {
+            out.printf("ok: \"%s\" has no problems (%,d entries)%n", name, entries);
+            return 0;
+        }
+        problems.forEach(out::println);
+        out.printf("%d problem%s in \"%s\"%n", problems.size(), problems.size() == 1 ? "" : "s", name);
+        return ShmStoreTool.USER_ERROR;
+    }
+}
