@@ -35,6 +35,21 @@ public final class StoreChild {
                 writer(args[1], Long.parseLong(args[2]));
                 break;
             }
+            case "stall": {
+                // dies (killed by the test) inside compute, holding the key's segment lock
+                SharedStore<Integer, byte[]> s = churn(args[1]);
+                s.compute(Integer.parseInt(args[2]), (k, v) -> {
+                    System.out.println("IN");
+                    System.out.flush();
+                    try {
+                        Thread.sleep(Long.MAX_VALUE);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return v;
+                });
+                break;
+            }
             default:
                 throw new IllegalArgumentException(args[0]);
         }
@@ -49,9 +64,20 @@ public final class StoreChild {
                 .segments(4).createOrOpen();
     }
 
-    /** Operation {@code seq}: removes its key every seventh time, else puts {@link #value(long)}. */
+    /** Operation {@code seq}: removes its key every seventh time, else writes {@link #value(long)}. */
     static boolean isRemove(long seq) {
         return seq % 7 == 3;
+    }
+
+    /** How operation {@code seq} writes: 0 put, 1 compute, 2 putAll of its key and the next two. */
+    static int kindOf(long seq) {
+        return (int) (seq % 5 == 1 ? 1 : seq % 11 == 2 ? 2 : 0);
+    }
+
+    /** The keys operation {@code seq} writes (three for a putAll). */
+    static int[] keysOf(long seq) {
+        int k = keyOf(seq);
+        return kindOf(seq) == 2 && !isRemove(seq) ? new int[]{k, (k + 1) % KEYS, (k + 2) % KEYS} : new int[]{k};
     }
 
     static int keyOf(long seq) {
@@ -90,8 +116,17 @@ public final class StoreChild {
             out.println("STARTED " + s.stats().recoveries());
             out.flush();
             for (long seq = start; ; seq++) {
+                long v = seq;
                 if (isRemove(seq)) {
                     s.remove(keyOf(seq));
+                } else if (kindOf(seq) == 1) {
+                    s.compute(keyOf(seq), (k, old) -> value(v));
+                } else if (kindOf(seq) == 2) {
+                    java.util.Map<Integer, byte[]> batch = new java.util.LinkedHashMap<>();
+                    for (int k : keysOf(seq)) {
+                        batch.put(k, value(v));
+                    }
+                    s.putAll(batch);
                 } else {
                     s.put(keyOf(seq), value(seq));
                 }
