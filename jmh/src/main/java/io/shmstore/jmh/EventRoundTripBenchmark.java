@@ -1,6 +1,5 @@
 package io.shmstore.jmh;
 
-import io.shmstore.JvmFlags;
 import io.shmstore.memory.EventMode;
 import io.shmstore.memory.NamedEvent;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,12 +16,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,18 +39,10 @@ public class EventRoundTripBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException, InterruptedException {
-        dir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")), "shmstore-jmh-");
-        System.setProperty("shmstore.dir", dir.toString());
+        dir = Scratch.freshShmDir();
         ping = NamedEvent.createOrOpen("bench.ping", EventMode.AUTO_RESET);
         pong = NamedEvent.createOrOpen("bench.pong", EventMode.AUTO_RESET);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JvmFlags.all());
-        cmd.add("-Dshmstore.dir=" + dir);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(EventEcho.class.getName());
-        echo = new ProcessBuilder(cmd).inheritIO().start();
+        echo = Scratch.startChild(EventEcho.class, dir);
         ping.signal();
         if (!pong.await(Duration.ofSeconds(30))) {
             throw new IllegalStateException("the echo process did not answer");
@@ -67,10 +54,7 @@ public class EventRoundTripBenchmark {
         echo.destroyForcibly().waitFor();
         ping.close();
         pong.close();
-        try (var files = Files.list(dir)) {
-            files.forEach(p -> p.toFile().delete());
-        }
-        Files.deleteIfExists(dir);
+        Scratch.delete(dir);
     }
 
     @Benchmark

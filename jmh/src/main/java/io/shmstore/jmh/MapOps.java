@@ -12,14 +12,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * The map operations compared across implementations, on the same data: {@code entries} keys like
@@ -64,9 +60,7 @@ public abstract class MapOps {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        Path shm = Path.of("/dev/shm");
-        dir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")), "shmstore-jmh-");
-        System.setProperty("shmstore.dir", dir.toString());
+        dir = Scratch.freshShmDir();
         map = KeyValue.open(impl, dir, entries, valueSize);
         keys = new String[entries];
         value = new byte[valueSize];
@@ -79,11 +73,7 @@ public abstract class MapOps {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         map.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            dir.toFile().deleteOnExit();
-        }
+        Scratch.delete(dir);
     }
 
     private String randomKey() {

@@ -43,8 +43,7 @@ public class MutexBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")), "shmstore-jmh-");
-        System.setProperty("shmstore.dir", dir.toString());
+        dir = Scratch.freshShmDir();
         mutex = NamedMutex.createOrOpen("bench.mutex");
         channel = FileChannel.open(dir.resolve("bench.flock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
@@ -53,8 +52,7 @@ public class MutexBenchmark {
     public void tearDown() throws IOException {
         mutex.close();
         channel.close();
-        Files.deleteIfExists(dir.resolve("bench.flock"));
-        Files.deleteIfExists(dir);
+        Scratch.delete(dir);
     }
 
     @Benchmark

@@ -3,7 +3,6 @@ package io.shmstore.jmh;
 import io.shmstore.ChangeCursor;
 import io.shmstore.ChangeListener;
 import io.shmstore.ChangeType;
-import io.shmstore.JvmFlags;
 import io.shmstore.SharedStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,12 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,20 +66,10 @@ public class RoundTripBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        Path shm = Path.of("/dev/shm");
-        dir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")), "shmstore-jmh-");
-        System.setProperty("shmstore.dir", dir.toString());
+        dir = Scratch.freshShmDir();
         store = open();
         cursor = store.changes().cursor();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JvmFlags.all());
-        cmd.add("-Dshmstore.dir=" + dir);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Echo.class.getName());
-        cmd.add(consumer);
-        echo = new ProcessBuilder(cmd).inheritIO().start();
+        echo = Scratch.startChild(Echo.class, dir, consumer);
         seq = 0;
         if (!roundTrip(Duration.ofSeconds(30))) {
             throw new IllegalStateException("the echo process did not answer");
@@ -96,10 +81,7 @@ public class RoundTripBenchmark {
         echo.destroyForcibly().waitFor();
         cursor.close();
         store.close();
-        try (var files = Files.list(dir)) {
-            files.forEach(p -> p.toFile().delete());
-        }
-        Files.deleteIfExists(dir);
+        Scratch.delete(dir);
     }
 
     @Benchmark

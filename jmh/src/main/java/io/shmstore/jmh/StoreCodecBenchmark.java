@@ -20,7 +20,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -51,8 +50,7 @@ public class StoreCodecBenchmark {
     @Setup(Level.Trial)
     @SuppressWarnings({"unchecked", "rawtypes"})
     public void setUp() throws IOException {
-        dir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")), "shmstore-jmh-");
-        System.setProperty("shmstore.dir", dir.toString());
+        dir = Scratch.freshShmDir();
         Codec c;
         values = new Object[KEYS];
         keys = new Integer[KEYS];
@@ -95,7 +93,7 @@ public class StoreCodecBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         store.close();
-        Files.deleteIfExists(dir);
+        Scratch.delete(dir);
     }
 
     @Benchmark

@@ -2,45 +2,28 @@ package io.shmstore.jmh.peers;
 
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
-import org.mapdb.HTreeMap;
 import org.mapdb.Serializer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** MapDB's HTreeMap in a memory-mapped file in the shm directory, without transactions. */
-final class MapDbKeyValue implements KeyValue {
+final class MapDbKeyValue extends ConcurrentMapKeyValue {
     private final DB db;
-    private final HTreeMap<String, byte[]> map;
     private final Path file;
 
     MapDbKeyValue(Path dir) {
-        file = dir.resolve("mapdb.dat");
-        db = DBMaker.fileDB(file.toFile()).fileMmapEnable().fileMmapPreclearDisable().cleanerHackEnable()
-                .closeOnJvmShutdown().make();
-        map = db.hashMap("bench", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
+        this(DBMaker.fileDB(dir.resolve("mapdb.dat").toFile()).fileMmapEnable().fileMmapPreclearDisable()
+                .cleanerHackEnable().closeOnJvmShutdown().make(), dir.resolve("mapdb.dat"));
     }
 
-    @Override
-    public byte[] get(String key) {
-        return map.get(key);
+    private MapDbKeyValue(DB db, Path file) {
+        super(db.hashMap("bench", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen());
+        this.db = db;
+        this.file = file;
     }
 
-    @Override
-    public void put(String key, byte[] value) {
-        map.put(key, value);
-    }
-
-    @Override
-    public boolean putIfAbsent(String key, byte[] value) {
-        return map.putIfAbsent(key, value) == null;
-    }
-
-    @Override
-    public void remove(String key) {
-        map.remove(key);
-    }
-
+    /** A compare-and-replace loop on copies, since MapDB hands out deserialized copies of its values. */
     @Override
     public long increment(String key) {
         while (true) {

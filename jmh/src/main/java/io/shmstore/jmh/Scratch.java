@@ -1,0 +1,49 @@
+package io.shmstore.jmh;
+
+import io.shmstore.JvmFlags;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** What the benchmarks share: a fresh shm directory per trial, and child JVMs started with our flags. */
+final class Scratch {
+    private Scratch() {
+    }
+
+    /** A new directory under /dev/shm (or the temp directory), made this JVM's {@code shmstore.dir}. */
+    static Path freshShmDir() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        Path dir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")),
+                "shmstore-jmh-");
+        System.setProperty("shmstore.dir", dir.toString());
+        return dir;
+    }
+
+    /** Removes the directory and whatever the trial left in it. */
+    static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            dir.toFile().deleteOnExit();
+        }
+    }
+
+    /** A child JVM running {@code main} on the same class path, flags and shm directory. */
+    static Process startChild(Class<?> main, Path dir, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(JvmFlags.all());
+        cmd.add("-Dshmstore.dir=" + dir);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(main.getName());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).inheritIO().start();
+    }
+}
