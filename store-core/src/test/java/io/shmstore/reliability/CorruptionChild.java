@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
  *   DONE
  * </pre>
  *
- * <p>Usage: {@code CorruptionChild <keyCount> <copy>...}. The keys of the original store are
+ * <p>Usage: {@code CorruptionChild <keyCount> <copy>[@length]...}; with {@code @length} the copy is cut
+ * to that length after it was opened. The keys of the original store are
  * {@link #key(int)} with the value {@link #value(int)}, so every answer the damaged store gives can be
  * checked: a value that is neither missing nor the one written is undetected corruption.
  */
@@ -53,20 +54,31 @@ public final class CorruptionChild {
         int keys = Integer.parseInt(args[0]);
         for (int c = 1; c < args.length; c++) {
             System.out.println("CASE " + (c - 1));
-            walk(Path.of(args[c]), keys);
+            // "path@length": the file is cut to length after the store is open, as another process
+            // (or an operator) truncating a live store's file would
+            String[] spec = args[c].split("@");
+            walk(Path.of(spec[0]), keys, spec.length > 1 ? Long.parseLong(spec[1]) : -1);
             System.out.println("END " + (c - 1));
         }
         System.out.println("DONE");
         System.out.flush();
     }
 
-    private static void walk(Path copy, int keys) {
+    private static void walk(Path copy, int keys, long truncateAfterOpen) {
         // a short lock timeout: a damaged lock word may name a live process (even this one), and a
         // typed LockTimeoutException after 200 ms is an acceptable answer, a 10 s wait per case is not
         SharedStore<String, byte[]> store = step("open", () -> SharedStore.of(String.class, byte[].class)
                 .persistedTo(copy).lockTimeout(Duration.ofMillis(200)).open());
         if (store == null) {
             return;
+        }
+        if (truncateAfterOpen >= 0) {
+            step("truncate", () -> {
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(copy.toFile(), "rw")) {
+                    f.setLength(truncateAfterOpen);
+                }
+                return null;
+            });
         }
         try {
             step("get", () -> {

@@ -116,6 +116,12 @@ final class Segment {
     /** The seqlock counter to read under, or -1 (after a spin) while a live writer is publishing. */
     private long stableSeq(int attempt) {
         long s1 = MEMORY.readVolatileLong(base + SegmentLayout.SEQ_OFFSET);
+        if (s1 < 0) {
+            // The counter counts up from 0 and cannot go negative in 2^63 writes: a negative one is
+            // damage. Returned, it would read as this method's "spin" answer (any negative), and every
+            // reader of the segment would spin for ever (found by CorruptionFuzzTest).
+            throw corrupted("its seqlock counter is " + s1 + ", negative");
+        }
         if ((s1 & 1) != 0 && !writerGone(attempt)) {
             Thread.onSpinWait();
             return -1;
