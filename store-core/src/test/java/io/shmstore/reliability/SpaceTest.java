@@ -120,6 +120,33 @@ class SpaceTest {
         }
     }
 
+    @Test
+    void fillingTheFileSystemAgainAndAgainFailsTypedEveryTimeAndLeavesNoSpaceTaken() throws IOException {
+        int rounds = Boolean.getBoolean("shmstore.soak") ? 200 : 5;
+        long each = 3 * MIB;
+        // 16 MiB holds five objects of 3 MiB and a header each, never six
+        int fits = (int) (16 * MIB / (ObjectHeader.HEADER_LENGTH + each));
+        for (int round = 0; round < rounds; round++) {
+            List<SharedMemory> made = new java.util.ArrayList<>();
+            try {
+                StoreFullException full = null;
+                for (int i = 0; full == null && i <= fits; i++) {
+                    try {
+                        made.add(SharedMemory.create("fill-" + i, each));
+                    } catch (StoreFullException e) {
+                        full = e;
+                    }
+                }
+                assertThat(full).as("round %d: a creation beyond the free space", round).isNotNull();
+                assertThat(made).as("round %d: objects that fitted (a failed creation must give its space back)",
+                        round).hasSize(fits);
+            } finally {
+                made.forEach(SharedMemory::close);
+            }
+            assertThat(files()).as("round %d: files after closing everything", round).isEmpty();
+        }
+    }
+
     private List<Path> files() throws IOException {
         try (Stream<Path> s = Files.list(mount)) {
             return s.toList();

@@ -355,7 +355,7 @@ final class Segment {
      * is the first reusable slot on its probe path. Lock held.
      */
     int locate(long keyAddr, int keyLen, long hash) {
-        long table = activeTable();
+        long table = activeTableLocked();
         int tag = (int) (hash >>> 32);
         int i = (int) hash & mask;
         int free = -1;
@@ -380,6 +380,19 @@ final class Segment {
         return -((free < 0 ? 0 : free) + 1);
     }
 
+    /**
+     * The active table, for a writer (lock held): a bad index is corruption at once (no writer can race
+     * the holder), and the internal Inconsistent must not escape to the caller, as it did from put
+     * (found by CorruptionFuzzTest).
+     */
+    private long activeTableLocked() {
+        try {
+            return activeTable();
+        } catch (Inconsistent e) {
+            throw corrupted(e.getMessage());
+        }
+    }
+
     private int checkedChunkLocked(long slot) {
         try {
             return checkedChunk(slot);
@@ -401,7 +414,7 @@ final class Segment {
     }
 
     long slotAt(int i) {
-        return MEMORY.readLong(activeTable() + (long) i * 8);
+        return MEMORY.readLong(activeTableLocked() + (long) i * 8);
     }
 
     long entryAddress(int chunk) {
@@ -490,9 +503,10 @@ final class Segment {
     }
 
     private void publish(int i, long slot) {
+        long table = activeTableLocked();
         long seq = base + SegmentLayout.SEQ_OFFSET;
         MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
-        MEMORY.writeOrderedLong(activeTable() + (long) i * 8, slot);
+        MEMORY.writeOrderedLong(table + (long) i * 8, slot);
         MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
     }
 
