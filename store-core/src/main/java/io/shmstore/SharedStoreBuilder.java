@@ -146,7 +146,8 @@ public final class SharedStoreBuilder<K, V> {
     }
 
     public SharedStoreBuilder<K, V> permissions(String rwx) {
-        return permissions(PosixFilePermissions.fromString(rwx));
+        // through SharedMemory's parser: the JDK's own says only "Invalid mode", not which string
+        return permissions(SharedMemory.parsePermissions(rwx));
     }
 
     /**

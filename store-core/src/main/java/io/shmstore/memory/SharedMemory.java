@@ -86,6 +86,20 @@ public final class SharedMemory implements AutoCloseable {
         return backedBy(file).open(access);
     }
 
+    /**
+     * Permissions as {@code ls -l} shows them, e.g. {@code "rw-r-----"}; a string of another form is
+     * refused with an IllegalArgumentException that quotes it (the JDK's parser says only "Invalid mode").
+     */
+    public static Set<PosixFilePermission> parsePermissions(String rwx) {
+        Objects.requireNonNull(rwx, "permissions");
+        try {
+            return PosixFilePermissions.fromString(rwx);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("permissions \"" + rwx + "\" are not nine characters of the form"
+                    + " \"rw-r-----\"", e);
+        }
+    }
+
     /** Options for a memory-only mapping. The name is checked now, before the file system is touched. */
     public static Builder named(String name) {
         return new Builder(Names.check(name), null);
@@ -212,7 +226,7 @@ public final class SharedMemory implements AutoCloseable {
 
         /** Permissions as {@code ls -l} shows them, e.g. {@code "rw-r-----"}. */
         public Builder permissions(String rwx) {
-            return permissions(PosixFilePermissions.fromString(rwx));
+            return permissions(parsePermissions(rwx));
         }
 
         /** When the name goes away; default by kind (see {@link SharedMemory}). */

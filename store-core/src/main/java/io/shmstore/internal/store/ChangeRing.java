@@ -165,12 +165,28 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
                     throw new StoreCorruptedException("change feed of store \"" + name + "\": record " + next
                             + " has type " + type + " and key length " + keyLength);
                 }
-                K k = keyLength >= 0 && t != ChangeType.CLEAR ? keyCodec.read(key, null) : null;
+                K k = keyLength >= 0 && t != ChangeType.CLEAR ? decodeKey(next, keyLength) : null;
                 listener.onChange(next, t, k);
                 next++;
                 delivered++;
             }
             return delivered;
+        }
+
+        /**
+         * The record's key bytes through the key codec. The bytes were copied consistently (the sequence
+         * did not move) and were written by the same codec (the header's fingerprint says so), so bytes
+         * that do not decode are damage: the codec's own exception (Chronicle's
+         * BufferUnderflowException for a length that overruns the bytes, for one) would escape the
+         * typed contract for a corrupt mapping.
+         */
+        private K decodeKey(long sequence, int keyLength) {
+            try {
+                return keyCodec.read(key, null);
+            } catch (RuntimeException e) {
+                throw new StoreCorruptedException("change feed of store \"" + name + "\": the key of record " + sequence
+                        + " (" + keyLength + " bytes) does not decode with codec " + keyCodec.id() + ": " + e, e);
+            }
         }
 
         @Override

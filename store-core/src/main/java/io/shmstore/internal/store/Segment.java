@@ -116,6 +116,12 @@ final class Segment {
     /** The seqlock counter to read under, or -1 (after a spin) while a live writer is publishing. */
     private long stableSeq(int attempt) {
         long s1 = MEMORY.readVolatileLong(base + SegmentLayout.SEQ_OFFSET);
+        if (s1 < 0) {
+            // The counter counts up from 0 and cannot go negative in 2^63 writes: a negative one is
+            // damage. Returned, it would read as this method's "spin" answer (any negative), and every
+            // reader of the segment would spin for ever (found by CorruptionFuzzTest).
+            throw corrupted("its seqlock counter is " + s1 + ", negative");
+        }
         if ((s1 & 1) != 0 && !writerGone(attempt)) {
             Thread.onSpinWait();
             return -1;
@@ -349,7 +355,7 @@ final class Segment {
      * is the first reusable slot on its probe path. Lock held.
      */
     int locate(long keyAddr, int keyLen, long hash) {
-        long table = activeTable();
+        long table = activeTableLocked();
         int tag = (int) (hash >>> 32);
         int i = (int) hash & mask;
         int free = -1;
@@ -374,6 +380,19 @@ final class Segment {
         return -((free < 0 ? 0 : free) + 1);
     }
 
+    /**
+     * The active table, for a writer (lock held): a bad index is corruption at once (no writer can race
+     * the holder), and the internal Inconsistent must not escape to the caller, as it did from put
+     * (found by CorruptionFuzzTest).
+     */
+    private long activeTableLocked() {
+        try {
+            return activeTable();
+        } catch (Inconsistent e) {
+            throw corrupted(e.getMessage());
+        }
+    }
+
     private int checkedChunkLocked(long slot) {
         try {
             return checkedChunk(slot);
@@ -395,7 +414,7 @@ final class Segment {
     }
 
     long slotAt(int i) {
-        return MEMORY.readLong(activeTable() + (long) i * 8);
+        return MEMORY.readLong(activeTableLocked() + (long) i * 8);
     }
 
     long entryAddress(int chunk) {
@@ -484,9 +503,10 @@ final class Segment {
     }
 
     private void publish(int i, long slot) {
+        long table = activeTableLocked();
         long seq = base + SegmentLayout.SEQ_OFFSET;
         MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
-        MEMORY.writeOrderedLong(activeTable() + (long) i * 8, slot);
+        MEMORY.writeOrderedLong(table + (long) i * 8, slot);
         MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
     }
 

@@ -19,9 +19,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * {@link FileOps} in plain NIO, for POSIX systems other than Linux (macOS and the like). Space is set
- * with {@code setLength} (sparse; it cannot reserve blocks), and mappings are unmapped eagerly through
- * the JDK's buffer cleaner rather than waiting for the garbage collector.
+ * {@link FileOps} in plain NIO, for POSIX systems other than Linux (macOS and the like). Space is
+ * reserved by writing zeros over the new file (what glibc's {@code posix_fallocate} does where the file
+ * system cannot allocate), and mappings are unmapped eagerly through the JDK's buffer cleaner rather
+ * than waiting for the garbage collector.
  */
 final class NioFileOps implements FileOps {
 
@@ -94,9 +95,22 @@ final class NioFileOps implements FileOps {
         if (length > free && free > 0) {
             throw new NoSpaceException(null, "reserve " + length + " bytes: only " + free + " bytes free");
         }
-        ch.truncate(length);
-        if (ch.size() < length) {
-            ch.write(java.nio.ByteBuffer.allocate(1), length - 1);
+        // A sparse file (only its length set) lets two objects that together exceed the free space both
+        // be created, and the first write into a page the file system then cannot back is a SIGBUS
+        // (an InternalError, or a crash, in the writing JVM). Writing the zeros allocates every block
+        // now, so a full file system fails here. reserve() is only called on a new, empty file.
+        java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocateDirect(1 << 20);
+        try {
+            for (long at = 0; at < length; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), length - at));
+                at += ch.write(zeros, at);
+            }
+        } catch (IOException e) {
+            String why = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (why.contains("space") || why.contains("quota")) {
+                throw new NoSpaceException(null, "reserve " + length + " bytes: " + e.getMessage());
+            }
+            throw e;
         }
     }
 

@@ -1,0 +1,171 @@
+package io.shmstore.reliability;
+
+import io.shmstore.SharedStore;
+import io.shmstore.StoreFullException;
+import io.shmstore.internal.platform.ObjectHeader;
+import io.shmstore.memory.Access;
+import io.shmstore.memory.MemoryView;
+import io.shmstore.memory.SharedMemory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Objects larger than the free space of the shm directory's file system fail when they are created,
+ * with a StoreFullException naming the sizes, instead of a SIGBUS on a later write into a page the
+ * file system cannot back. The shm directory is a 16 MiB tmpfs mounted for the test (root needed;
+ * without it the tests are skipped, saying why).
+ */
+@EnabledOnOs(OS.LINUX)
+class SpaceTest {
+    private static final long MIB = 1 << 20;
+
+    private Path mount;
+
+    @BeforeEach
+    void mountASmallTmpfs() throws IOException, InterruptedException {
+        mount = Files.createTempDirectory("shmstore-space-");
+        String problem = run("mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", mount.toString());
+        if (problem != null) {
+            Files.deleteIfExists(mount);
+            mount = null;
+        }
+        assumeTrue(problem == null, () -> "cannot mount a 16 MiB tmpfs to fill (needs root): " + problem);
+        System.setProperty("shmstore.dir", mount.toString());
+    }
+
+    @AfterEach
+    void unmount() throws IOException, InterruptedException {
+        System.clearProperty("shmstore.dir");
+        if (mount != null) {
+            String problem = run("umount", mount.toString());
+            if (problem != null) {
+                // a mapping a failed test left open keeps the file system busy: detach it anyway, so
+                // no mount outlives the test, and still report that something was left mapped
+                run("umount", "-l", mount.toString());
+            }
+            Files.deleteIfExists(mount);
+            assertThat(problem).as("umount " + mount).isNull();
+        }
+    }
+
+    @Test
+    void aMappingLargerThanTheFileSystemFailsAtCreationNamingTheSizes() throws IOException {
+        long size = 32 * MIB;
+        assertThatThrownBy(() -> SharedMemory.create("too-big", size))
+                .isInstanceOf(StoreFullException.class)
+                .hasMessageContaining(Long.toString(ObjectHeader.HEADER_LENGTH + size))
+                .hasMessageContaining("free space")
+                .hasMessageContaining(mount.toString());
+        assertThat(files()).as("nothing is left of the failed creation").isEmpty();
+    }
+
+    @Test
+    void aStoreLargerThanTheFileSystemFailsAtCreation() throws IOException {
+        assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("too-big-store")
+                .entries(1_000_000).averageValueSize(64).create())
+                .isInstanceOf(StoreFullException.class)
+                .hasMessageContaining("cannot reserve")
+                .hasMessageContaining("free space");
+        assertThat(files()).as("nothing is left of the failed creation").isEmpty();
+    }
+
+    @Test
+    void theSecondOfTwoMappingsThatDoNotFitTogetherFailsAndTheFirstStaysWritable() {
+        try (SharedMemory first = SharedMemory.create("first", 10 * MIB);
+             MemoryView v = first.map()) {
+            assertThatThrownBy(() -> SharedMemory.create("second", 10 * MIB).close())
+                    .as("the first mapping's 10 MiB must really be reserved (not a sparse file), so a second"
+                            + " 10 MiB does not fit in 16 MiB; otherwise a write into either faults later (SIGBUS)")
+                    .isInstanceOf(StoreFullException.class)
+                    .hasMessageContaining(Long.toString(ObjectHeader.HEADER_LENGTH + 10 * MIB));
+            // the first one's pages were reserved when it was made: writing all of them cannot fault
+            for (long at = 0; at < v.length(); at += 4096) {
+                v.bytes().writeByte(at, (byte) 1);
+            }
+            v.bytes().writeByte(v.length() - 1, (byte) 0x5A);
+            assertThat(v.bytes().readByte(v.length() - 1)).isEqualTo((byte) 0x5A);
+        }
+    }
+
+    @Test
+    void aStoreThatFitsIsCreatedAndItsLastByteCanBeWritten() {
+        try (SharedStore<String, String> store = SharedStore.of(String.class, String.class).name("fits")
+                .entries(10_000).averageValueSize(64).create();
+             SharedMemory mem = SharedMemory.open("fits");
+             MemoryView v = mem.map()) {
+            assertThat(ObjectHeader.HEADER_LENGTH + mem.size()).isLessThan(16 * MIB);
+            long last = v.length() - 1;
+            byte before = v.bytes().readByte(last);
+            v.bytes().writeByte(last, (byte) ~before);
+            assertThat(v.bytes().readByte(last)).isEqualTo((byte) ~before);
+            v.bytes().writeByte(last, before);
+            store.put("k", "v");
+            assertThat(store.get("k")).isEqualTo("v");
+            assertThat(store.verify()).isEmpty();
+        }
+    }
+
+    @Test
+    void fillingTheFileSystemAgainAndAgainFailsTypedEveryTimeAndLeavesNoSpaceTaken() throws IOException {
+        int rounds = Boolean.getBoolean("shmstore.soak") ? 200 : 5;
+        long each = 3 * MIB;
+        // 16 MiB holds five objects of 3 MiB and a header each, never six
+        int fits = (int) (16 * MIB / (ObjectHeader.HEADER_LENGTH + each));
+        for (int round = 0; round < rounds; round++) {
+            List<SharedMemory> made = new java.util.ArrayList<>();
+            try {
+                StoreFullException full = null;
+                for (int i = 0; full == null && i <= fits; i++) {
+                    try {
+                        made.add(SharedMemory.create("fill-" + i, each));
+                    } catch (StoreFullException e) {
+                        full = e;
+                    }
+                }
+                assertThat(full).as("round %d: a creation beyond the free space", round).isNotNull();
+                assertThat(made).as("round %d: objects that fitted (a failed creation must give its space back)",
+                        round).hasSize(fits);
+            } finally {
+                made.forEach(SharedMemory::close);
+            }
+            assertThat(files()).as("round %d: files after closing everything", round).isEmpty();
+        }
+    }
+
+    private List<Path> files() throws IOException {
+        try (Stream<Path> s = Files.list(mount)) {
+            return s.toList();
+        }
+    }
+
+    /** Runs a command; null when it succeeded, else what it said. */
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return String.join(" ", command) + " did not finish in 30 s";
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        return p.exitValue() == 0 ? null : String.join(" ", command) + " exited " + p.exitValue() + ": " + out;
+    }
+}
