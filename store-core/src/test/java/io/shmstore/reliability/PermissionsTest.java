@@ -151,9 +151,10 @@ class PermissionsTest {
     }
 
     /**
-     * The test class path, with every entry nobody cannot read (the local Maven repository under /root,
-     * which is 0700) copied to a world-readable temporary directory. Surefire's own class path is a
-     * manifest-only jar under target/, so the real entries come from {@code surefire.test.class.path}.
+     * The test class path, with every entry nobody cannot read (a local Maven repository inside a home
+     * directory only its owner may enter) copied to a world-readable temporary directory. Surefire's
+     * own class path is a manifest-only jar under target/, so the real entries come from
+     * {@code surefire.test.class.path}.
      */
     private static synchronized String readableClassPath() throws IOException {
         String source = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
