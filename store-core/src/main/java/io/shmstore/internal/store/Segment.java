@@ -301,15 +301,18 @@ final class Segment {
                 continue;
             }
             java.util.List<byte[]> copies = new java.util.ArrayList<>();
+            java.util.List<Integer> chunks = new java.util.ArrayList<>();
             try {
                 long table = activeTable();
                 for (int i = 0; i < config.slots(); i++) {
                     long slot = MEMORY.readVolatileLong(table + (long) i * 8);
                     if (SegmentLayout.isLive(slot)) {
-                        copyEntry(checkedChunk(slot), scratch);
+                        int chunk = checkedChunk(slot);
+                        copyEntry(chunk, scratch);
                         byte[] b = new byte[(int) scratch.writePosition()];
                         scratch.read(0, b, 0, b.length);
                         copies.add(b);
+                        chunks.add(chunk);
                     }
                 }
             } catch (Inconsistent e) {
@@ -319,10 +322,11 @@ final class Segment {
             if (!unchangedSince(s1)) {
                 continue;
             }
-            for (byte[] b : copies) {
+            for (int c = 0; c < copies.size(); c++) {
+                byte[] b = copies.get(c);
                 scratch.clear();
                 scratch.write(b);
-                checkCopiedEntry(scratch, -1);
+                checkCopiedEntry(scratch, chunks.get(c));
                 if (!expired(scratch.readLong(EntryLayout.WRITTEN_AT_OFFSET), now)) {
                     scratch.readPositionRemaining(0, b.length);
                     sink.accept(scratch);

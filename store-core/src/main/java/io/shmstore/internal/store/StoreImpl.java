@@ -49,6 +49,8 @@ import java.util.function.Function;
  *   <li><b>Through the memory layer only</b>: the store maps a {@link MemoryView} and takes its
  *       segments' locks with {@link MemoryView#lockAt}; it never sees a platform backend.</li>
  * </ul>
+ * Longer than most classes: it carries the whole ConcurrentMap surface (each method a few lines over
+ * the one write path), iteration and the untyped inspector; split, one contract would be scattered.
  */
 public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedStore<K, V> {
     private static final int CREATE_OR_OPEN_ATTEMPTS = 50;
