@@ -13,7 +13,4 @@ public interface Waiter {
 
     /** Wakes up to {@code count} sleepers on {@code address} ({@link Integer#MAX_VALUE} for all). */
     void wake(long address, int count);
-
-    /** True when sleepers are woken by {@link #wake}; false when they poll. */
-    boolean kernelAssisted();
 }

@@ -32,9 +32,4 @@ public final class BackoffWaiter implements Waiter {
     public void wake(long address, int count) {
         // sleepers poll
     }
-
-    @Override
-    public boolean kernelAssisted() {
-        return false;
-    }
 }

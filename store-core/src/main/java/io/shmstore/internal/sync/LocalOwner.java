@@ -32,9 +32,4 @@ public final class LocalOwner {
     public void unregister() {
         REGISTRY.computeIfPresent(key, (k, v) -> --v.handles == 0 ? null : v);
     }
-
-    /** Number of records held, for leak tests. */
-    public static int registered() {
-        return REGISTRY.size();
-    }
 }

@@ -21,9 +21,4 @@ final class FutexWaiter implements Waiter {
     public void wake(long address, int count) {
         LinuxLibc.syscall(LinuxLibc.SYS_FUTEX, address, LinuxLibc.FUTEX_WAKE, count, null, 0, 0);
     }
-
-    @Override
-    public boolean kernelAssisted() {
-        return true;
-    }
 }

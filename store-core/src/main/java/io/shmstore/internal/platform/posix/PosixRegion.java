@@ -141,11 +141,6 @@ final class PosixRegion extends AbstractRegion {
         }
     }
 
-    /** The path of the file, for tools and tests. */
-    Path path() {
-        return path;
-    }
-
     @Override
     public Mapping map(long offset, long length, Access viewAccess) {
         if (viewAccess == Access.READ_WRITE && (access == Access.READ_ONLY || !file.writable())) {
