@@ -109,10 +109,9 @@ public final class LockWord {
                 return owned(Ownership.ACQUIRED);
             }
         }
+        // only differences of nanoTime are compared, so a deadline that overflows (a timeout of
+        // Long.MAX_VALUE) still leaves a positive time left; nanoTime itself may be negative
         long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
-        if (deadline < 0 && timeoutNanos > 0) {
-            deadline = Long.MAX_VALUE;
-        }
         while (true) {
             long w = MEMORY.readVolatileLong(address);
             if (w == 0) {
