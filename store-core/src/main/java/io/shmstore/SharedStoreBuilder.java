@@ -140,8 +140,7 @@ public final class SharedStoreBuilder<K, V> {
         Objects.requireNonNull(value, "permissions");
         once(permissions == null, "permissions were already set to "
                 + (permissions == null ? "" : PosixFilePermissions.toString(permissions)));
-        SharedMemory.named("check").permissions(value);
-        this.permissions = Set.copyOf(value);
+        this.permissions = Set.copyOf(SharedMemory.checkPermissions(value));
         return this;
     }
 

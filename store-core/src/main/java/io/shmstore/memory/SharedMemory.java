@@ -100,6 +100,20 @@ public final class SharedMemory implements AutoCloseable {
         }
     }
 
+    /**
+     * Returns {@code perms} if they can be given to a new object: they must let its owner read and write.
+     *
+     * @throws IllegalArgumentException naming the permissions otherwise
+     */
+    public static Set<PosixFilePermission> checkPermissions(Set<PosixFilePermission> perms) {
+        Objects.requireNonNull(perms, "permissions");
+        if (!perms.contains(PosixFilePermission.OWNER_READ) || !perms.contains(PosixFilePermission.OWNER_WRITE)) {
+            throw new IllegalArgumentException("permissions " + PosixFilePermissions.toString(perms)
+                    + " must include owner read and write");
+        }
+        return perms;
+    }
+
     /** Options for a memory-only mapping. The name is checked now, before the file system is touched. */
     public static Builder named(String name) {
         return new Builder(Names.check(name), null);
@@ -216,11 +230,7 @@ public final class SharedMemory implements AutoCloseable {
                 throw new IllegalStateException("permissions were already set to "
                         + PosixFilePermissions.toString(permissions));
             }
-            if (!perms.contains(PosixFilePermission.OWNER_READ) || !perms.contains(PosixFilePermission.OWNER_WRITE)) {
-                throw new IllegalArgumentException("permissions " + PosixFilePermissions.toString(perms)
-                        + " must include owner read and write");
-            }
-            this.permissions = Set.copyOf(perms);
+            this.permissions = Set.copyOf(checkPermissions(perms));
             return this;
         }
 
