@@ -304,11 +304,14 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     public int size() {
         checkOpen();
         if (config.ttlMillis() > 0) {
-            int n = 0;
-            for (Iterator<Entry<K, V>> it = entrySet().iterator(); it.hasNext(); it.next()) {
-                n++;
+            // the counts include expired entries not yet purged: count the unexpired ones, undecoded
+            long[] live = {0};
+            long now = now();
+            Bytes<Void> scratch = SCRATCH.get().entry;
+            for (Segment seg : segments) {
+                seg.snapshot(scratch, now, copy -> live[0]++);
             }
-            return n;
+            return (int) Math.min(Integer.MAX_VALUE, live[0]);
         }
         long n = 0;
         for (Segment seg : segments) {
