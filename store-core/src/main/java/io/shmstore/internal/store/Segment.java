@@ -619,10 +619,15 @@ final class Segment {
         }
     }
 
+    /** Chunks spanned by the (already checked) entry at address {@code e}. */
+    private int entryChunks(long e) {
+        return EntryLayout.chunksFor(MEMORY.readInt(e), MEMORY.readInt(e + EntryLayout.VALUE_LENGTH_OFFSET), config.chunkSize());
+    }
+
     private void freeEntry(long slot) {
         int chunk = SegmentLayout.chunkOf(slot);
         long e = entryAddress(chunk);
-        int n = EntryLayout.chunksFor(MEMORY.readInt(e), MEMORY.readInt(e + EntryLayout.VALUE_LENGTH_OFFSET), config.chunkSize());
+        int n = entryChunks(e);
         mark(chunk, n, false);
         addInt(SegmentLayout.USED_CHUNKS_OFFSET, -n);
     }
@@ -734,7 +739,7 @@ final class Segment {
             if (SegmentLayout.isLive(slot)) {
                 int chunk = SegmentLayout.chunkOf(slot);
                 long e = entryAddress(chunk);
-                int n = EntryLayout.chunksFor(MEMORY.readInt(e), MEMORY.readInt(e + EntryLayout.VALUE_LENGTH_OFFSET), config.chunkSize());
+                int n = entryChunks(e);
                 mark(chunk, n, true);
                 used += n;
             }
