@@ -52,6 +52,11 @@ final class Segment {
     private final NamedMutex lock;
     private final Duration lockTimeout;
     private final FeedSink feed;
+    /**
+     * Counts the changes that move or free slots (removes, rehashes), so a writer can tell whether a
+     * slot it located is still where it found it. Touched only with the lock held.
+     */
+    private int reshapes;
 
     /**
      * @param base address of the segment's first byte
@@ -432,8 +437,8 @@ final class Segment {
 
     /**
      * Writes a new entry for the key (copy-on-write) and publishes it, replacing the key's live entry
-     * if there is one, then frees what it replaced. Making room may purge, evict or rehash, so the
-     * slot is located after the space is found. Lock held.
+     * if there is one, then frees what it replaced. Making room may purge, evict or rehash; if it did,
+     * the slot is located again after the space is found. Lock held.
      */
     void put(long hash, Bytes<?> key, Bytes<?> value, long now) {
         long keyAddr = key.addressForRead(0);
@@ -445,6 +450,7 @@ final class Segment {
                     + config.name() + "\" holds; raise averageValueSize or entries");
         }
         int i = locate(keyAddr, keyLen, hash);
+        int shape = reshapes;
         long keep = i >= 0 ? slotAt(i) : SegmentLayout.EMPTY;
         if (i < 0) {
             ensureSlotRoom();
@@ -458,7 +464,8 @@ final class Segment {
         MEMORY.copyMemory(keyAddr, e + EntryLayout.HEADER_LENGTH, keyLen);
         MEMORY.copyMemory(value.addressForRead(0), e + EntryLayout.HEADER_LENGTH + keyLen, valueLen);
         MEMORY.writeLong(e + EntryLayout.CHECKSUM_OFFSET, checksum(e, keyLen, (int) valueLen));
-        int at = locate(keyAddr, keyLen, hash);
+        // making room may have purged, evicted or rehashed: only then is the slot looked up again
+        int at = reshapes == shape ? i : locate(keyAddr, keyLen, hash);
         int slotIndex = at >= 0 ? at : -at - 1;
         long old = slotAt(slotIndex);
         publish(slotIndex, SegmentLayout.slot((int) (hash >>> 32), chunk));
@@ -476,6 +483,7 @@ final class Segment {
 
     /** Deletes the live entry in slot {@code i}, recording {@code why} in the change feed. Lock held. */
     void remove(int i, io.shmstore.ChangeType why) {
+        reshapes++;
         long old = slotAt(i);
         publish(i, SegmentLayout.TOMBSTONE);
         int chunk = SegmentLayout.chunkOf(old);
@@ -680,6 +688,7 @@ final class Segment {
 
     /** Rebuilds the live slots into the inactive table and flips to it. Lock held. */
     private void rehash() {
+        reshapes++;
         int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
         long from = base + SegmentLayout.tableOffset(active, config.slots());
         long to = base + SegmentLayout.tableOffset(1 - active, config.slots());
