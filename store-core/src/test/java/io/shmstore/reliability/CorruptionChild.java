@@ -25,8 +25,8 @@ import java.util.concurrent.Callable;
  *   DONE
  * </pre>
  *
- * <p>Usage: {@code CorruptionChild <keyCount> <copy>[@length]...}; with {@code @length} the copy is cut
- * to that length after it was opened. The keys of the original store are
+ * <p>Usage: {@code CorruptionChild <keyCount> <copy>[@length@warmUp]...}; with {@code @length} the copy is cut
+ * to that length after it was opened and {@code warmUp} rounds of put, get and poll. The keys of the original store are
  * {@link #key(int)} with the value {@link #value(int)}, so every answer the damaged store gives can be
  * checked: a value that is neither missing nor the one written is undetected corruption.
  */
@@ -57,20 +57,34 @@ public final class CorruptionChild {
             // "path@length": the file is cut to length after the store is open, as another process
             // (or an operator) truncating a live store's file would
             String[] spec = args[c].split("@");
-            walk(Path.of(spec[0]), keys, spec.length > 1 ? Long.parseLong(spec[1]) : -1);
+            walk(Path.of(spec[0]), keys, spec.length > 1 ? Long.parseLong(spec[1]) : -1,
+                    spec.length > 2 ? Integer.parseInt(spec[2]) : 0);
             System.out.println("END " + (c - 1));
         }
         System.out.println("DONE");
         System.out.flush();
     }
 
-    private static void walk(Path copy, int keys, long truncateAfterOpen) {
+    private static void walk(Path copy, int keys, long truncateAfterOpen, int warmUp) {
         // a short lock timeout: a damaged lock word may name a live process (even this one), and a
         // typed LockTimeoutException after 200 ms is an acceptable answer, a 10 s wait per case is not
         SharedStore<String, byte[]> store = step("open", () -> SharedStore.of(String.class, byte[].class)
                 .persistedTo(copy).lockTimeout(Duration.ofMillis(200)).open());
         if (store == null) {
             return;
+        }
+        if (warmUp > 0) {
+            step("warm-up", () -> {
+                // rewrites the values the store already holds, so the checks below still apply
+                try (ChangeCursor<String> cursor = store.changes().cursor()) {
+                    for (int r = 0; r < warmUp; r++) {
+                        store.put(key(r % keys), value(r % keys));
+                        store.get(key(r * 7 % keys));
+                        cursor.poll((sequence, type, key) -> { }, 16);
+                    }
+                }
+                return null;
+            });
         }
         if (truncateAfterOpen >= 0) {
             step("truncate", () -> {
@@ -158,6 +172,13 @@ public final class CorruptionChild {
             return result;
         } catch (StoreException e) {
             System.out.println("TYPED " + name + " " + e.getClass().getName());
+        } catch (InternalError e) {
+            // HotSpot's report of a SIGBUS in compiled code comes at the thread's next safepoint, which
+            // may be after the store's call returned: only a file cut while open can cause it
+            boolean late = String.valueOf(e.getMessage()).contains("recent unsafe memory access operation in compiled");
+            System.out.println((late ? "LATE " : "BAD ") + name + " " + e.getClass().getName() + " "
+                    + String.valueOf(e.getMessage()).replace('\n', ' '));
+            e.printStackTrace(System.out);
         } catch (Throwable e) {
             System.out.println("BAD " + name + " " + e.getClass().getName() + " "
                     + String.valueOf(e.getMessage()).replace('\n', ' '));

@@ -182,25 +182,28 @@ public final class ViewBytesStore extends NativeBytesStore<Void> {
     @Override
     public NativeBytesStore<Void> zeroOut(long start, long end) {
         checkWrite(start, Math.max(0, end - start));
-        return super.zeroOut(start, end);
+        // guarded stores: Unsafe.setMemory faults inside the VM when the file was truncated
+        SharedAtomics.zero(address + translate(start), Math.max(0, end - start));
+        return this;
     }
 
     @Override
     public boolean compareAndSwapInt(long offset, int expected, int value) {
         checkWrite(offset, 4);
-        return super.compareAndSwapInt(offset, expected, value);
+        return SharedAtomics.compareAndSwapInt(address + translate(offset), expected, value);
     }
 
     @Override
     public void testAndSetInt(long offset, int expected, int value) {
         checkWrite(offset, 4);
+        super.readVolatileInt(offset); // a guarded load first: see SharedAtomics
         super.testAndSetInt(offset, expected, value);
     }
 
     @Override
     public boolean compareAndSwapLong(long offset, long expected, long value) {
         checkWrite(offset, 8);
-        return super.compareAndSwapLong(offset, expected, value);
+        return SharedAtomics.compareAndSwapLong(address + translate(offset), expected, value);
     }
 
     @NotNull

@@ -6,6 +6,8 @@ import io.shmstore.ChangeListener;
 import io.shmstore.ChangeType;
 import io.shmstore.Codec;
 import io.shmstore.StoreCorruptedException;
+import io.shmstore.internal.memory.MemoryFaults;
+import io.shmstore.internal.memory.SharedAtomics;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.NamedMutex;
 import net.openhft.chronicle.bytes.Bytes;
@@ -129,6 +131,16 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
         public int poll(ChangeListener<? super K> listener, int max) {
             Objects.requireNonNull(listener, "listener");
             checkOpen();
+            try {
+                int delivered = deliver(listener, max);
+                MemoryFaults.raisePending();
+                return delivered;
+            } catch (InternalError e) {
+                throw MemoryFaults.corrupted(e, "change feed of store \"" + name + "\"");
+            }
+        }
+
+        private int deliver(ChangeListener<? super K> listener, int max) {
             int delivered = 0;
             long published = published();
             while (delivered < max && next < published) {
@@ -192,6 +204,16 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
         @Override
         public boolean await(Duration timeout) {
             checkOpen();
+            try {
+                boolean published = awaitPublished(timeout);
+                MemoryFaults.raisePending();
+                return published;
+            } catch (InternalError e) {
+                throw MemoryFaults.corrupted(e, "change feed of store \"" + name + "\"");
+            }
+        }
+
+        private boolean awaitPublished(Duration timeout) {
             long deadline = System.nanoTime() + saturatedNanos(timeout);
             long wordOffset = viewOffset + FeedLayout.PUBLISHED_OFFSET;
             while (true) {
@@ -204,7 +226,7 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
                     return false;
                 }
                 if (writable) {
-                    MEMORY.addInt(base + FeedLayout.WAITERS_OFFSET, 1);
+                    SharedAtomics.addInt(base + FeedLayout.WAITERS_OFFSET, 1);
                 }
                 try {
                     if (published() == published) {
@@ -213,7 +235,7 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
                     }
                 } finally {
                     if (writable) {
-                        MEMORY.addInt(base + FeedLayout.WAITERS_OFFSET, -1);
+                        SharedAtomics.addInt(base + FeedLayout.WAITERS_OFFSET, -1);
                     }
                 }
             }

@@ -4,6 +4,7 @@ import io.shmstore.FullPolicy;
 import io.shmstore.LockTimeoutException;
 import io.shmstore.StoreCorruptedException;
 import io.shmstore.StoreFullException;
+import io.shmstore.internal.memory.SharedAtomics;
 import io.shmstore.memory.NamedMutex;
 import io.shmstore.memory.Ownership;
 import net.openhft.chronicle.bytes.Bytes;
@@ -78,7 +79,7 @@ final class Segment {
 
     /** Writes a fresh, empty segment into zeroed memory. */
     static void initialize(long base) {
-        MEMORY.setMemory(base, SegmentLayout.HEADER_LENGTH, (byte) 0);
+        SharedAtomics.zero(base, SegmentLayout.HEADER_LENGTH);
     }
 
     // ---------------------------------------------------------------- reading
@@ -506,9 +507,9 @@ final class Segment {
     void clear() {
         int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
         long other = base + SegmentLayout.tableOffset(1 - active, config.slots());
-        MEMORY.setMemory(other, (long) config.slots() * 8, (byte) 0);
+        SharedAtomics.zero(other, (long) config.slots() * 8);
         flip(1 - active);
-        MEMORY.setMemory(bitmap, SegmentLayout.bitmapLength(config.chunks()), (byte) 0);
+        SharedAtomics.zero(bitmap, SegmentLayout.bitmapLength(config.chunks()));
         MEMORY.writeInt(base + SegmentLayout.COUNT_OFFSET, 0);
         MEMORY.writeInt(base + SegmentLayout.TOMBSTONES_OFFSET, 0);
         MEMORY.writeInt(base + SegmentLayout.USED_CHUNKS_OFFSET, 0);
@@ -692,7 +693,7 @@ final class Segment {
         int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
         long from = base + SegmentLayout.tableOffset(active, config.slots());
         long to = base + SegmentLayout.tableOffset(1 - active, config.slots());
-        MEMORY.setMemory(to, (long) config.slots() * 8, (byte) 0);
+        SharedAtomics.zero(to, (long) config.slots() * 8);
         int live = 0;
         for (int i = 0; i < config.slots(); i++) {
             long slot = MEMORY.readLong(from + (long) i * 8);
@@ -740,7 +741,7 @@ final class Segment {
             }
         }
         rehash();
-        MEMORY.setMemory(bitmap, SegmentLayout.bitmapLength(config.chunks()), (byte) 0);
+        SharedAtomics.zero(bitmap, SegmentLayout.bitmapLength(config.chunks()));
         int used = 0;
         long fresh = base + SegmentLayout.tableOffset(MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET), config.slots());
         for (int i = 0; i < config.slots(); i++) {

@@ -5,12 +5,14 @@ import io.shmstore.ChangeType;
 import io.shmstore.CodecException;
 import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.SharedStore;
+import io.shmstore.StoreCorruptedException;
 import io.shmstore.StoreException;
 import io.shmstore.StoreExistsException;
 import io.shmstore.StoreNotFoundException;
 import io.shmstore.StoreInspector;
 import io.shmstore.StoreStats;
 import io.shmstore.FullPolicy;
+import io.shmstore.internal.memory.MemoryFaults;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.NamedMutex;
@@ -234,21 +236,30 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             Bytes<Void> scratch = SCRATCH.get().entry;
             for (Segment seg : store.segments) {
                 List<byte[][]> copies = new ArrayList<>();
-                seg.snapshot(scratch, System.currentTimeMillis(), copy -> {
-                    int kl = copy.readInt(EntryLayout.KEY_LENGTH_OFFSET);
-                    int vl = copy.readInt(EntryLayout.VALUE_LENGTH_OFFSET);
-                    byte[] k = new byte[kl];
-                    byte[] v = new byte[vl];
-                    copy.read(EntryLayout.HEADER_LENGTH, k, 0, kl);
-                    copy.read(EntryLayout.HEADER_LENGTH + (long) kl, v, 0, vl);
-                    copies.add(new byte[][]{k, v});
-                });
+                try {
+                    snapshot(seg, scratch, copies);
+                    MemoryFaults.raisePending();
+                } catch (InternalError e) {
+                    throw store.fault(e);
+                }
                 for (byte[][] kv : copies) {
                     if (!visitor.visit(kv[0], kv[1])) {
                         return;
                     }
                 }
             }
+        }
+
+        private void snapshot(Segment seg, Bytes<Void> scratch, List<byte[][]> copies) {
+            seg.snapshot(scratch, System.currentTimeMillis(), copy -> {
+                int kl = copy.readInt(EntryLayout.KEY_LENGTH_OFFSET);
+                int vl = copy.readInt(EntryLayout.VALUE_LENGTH_OFFSET);
+                byte[] k = new byte[kl];
+                byte[] v = new byte[vl];
+                copy.read(EntryLayout.HEADER_LENGTH, k, 0, kl);
+                copy.read(EntryLayout.HEADER_LENGTH + (long) kl, v, 0, vl);
+                copies.add(new byte[][]{k, v});
+            });
         }
 
         @Override
@@ -280,7 +291,14 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         checkOpen();
         Scratch s = SCRATCH.get();
         long hash = encodeKey(s, key);
-        if (segmentFor(hash).read(s.key, hash, s.entry, now())) {
+        boolean found;
+        try {
+            found = segmentFor(hash).read(s.key, hash, s.entry, now());
+            MemoryFaults.raisePending();
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+        if (found) {
             hits.increment();
             return decode(s.entry, reuse, key);
         }
@@ -297,12 +315,28 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         checkOpen();
         Scratch s = SCRATCH.get();
         long hash = encodeKey(s, k);
-        return segmentFor(hash).read(s.key, hash, s.entry, now());
+        try {
+            boolean found = segmentFor(hash).read(s.key, hash, s.entry, now());
+            MemoryFaults.raisePending();
+            return found;
+        } catch (InternalError e) {
+            throw fault(e);
+        }
     }
 
     @Override
     public int size() {
         checkOpen();
+        try {
+            int n = count();
+            MemoryFaults.raisePending();
+            return n;
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+    }
+
+    private int count() {
         if (config.ttlMillis() > 0) {
             // the counts include expired entries not yet purged: count the unexpired ones, undecoded
             long[] live = {0};
@@ -437,7 +471,11 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         CodecException unreadable = null;
         V old;
         V next;
-        seg.lock();
+        try {
+            seg.lock();
+        } catch (InternalError e) {
+            throw fault(e);
+        }
         try {
             try {
                 old = readLocked(seg, s, hash, now, key);
@@ -464,8 +502,11 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                     seg.put(hash, s.key, s.value, now);
                 }
             }
+            MemoryFaults.raisePending();
+        } catch (InternalError e) {
+            throw fault(e);
         } finally {
-            seg.unlock();
+            unlock(seg);
         }
         if (unreadable != null) {
             throw new CodecException("the write for key " + key + " in store \"" + name() + "\" was done, but the"
@@ -487,15 +528,20 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     @Override
     public void clear() {
         checkWritable();
-        for (Segment seg : segments) {
-            seg.lock();
-            try {
-                seg.clear();
-            } finally {
-                seg.unlock();
+        try {
+            for (Segment seg : segments) {
+                seg.lock();
+                try {
+                    seg.clear();
+                } finally {
+                    unlock(seg);
+                }
             }
+            feed.record(ChangeType.CLEAR, 0, -1, 0, -1);
+            MemoryFaults.raisePending();
+        } catch (InternalError e) {
+            throw fault(e);
         }
-        feed.record(ChangeType.CLEAR, 0, -1, 0, -1);
     }
 
     @Override
@@ -555,7 +601,12 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                 batch.clear();
                 position = 0;
                 Bytes<Void> scratch = SCRATCH.get().entry;
-                segments[segment++].snapshot(scratch, System.currentTimeMillis(), copy -> batch.add(decodeEntry(copy)));
+                try {
+                    segments[segment++].snapshot(scratch, System.currentTimeMillis(), copy -> batch.add(decodeEntry(copy)));
+                    MemoryFaults.raisePending();
+                } catch (InternalError e) {
+                    throw fault(e);
+                }
             }
             return position < batch.size();
         }
@@ -610,6 +661,16 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     @Override
     public StoreStats stats() {
         checkOpen();
+        try {
+            StoreStats stats = readStats();
+            MemoryFaults.raisePending();
+            return stats;
+        } catch (InternalError e) {
+            throw fault(e);
+        }
+    }
+
+    private StoreStats readStats() {
         long entries = 0;
         long used = 0;
         long recoveries = 0;
@@ -633,13 +694,18 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     public List<String> verify() {
         checkWritable();
         List<String> problems = new ArrayList<>();
-        for (Segment seg : segments) {
-            seg.lock();
-            try {
-                seg.verify(problems);
-            } finally {
-                seg.unlock();
+        try {
+            for (Segment seg : segments) {
+                seg.lock();
+                try {
+                    seg.verify(problems);
+                } finally {
+                    unlock(seg);
+                }
             }
+            MemoryFaults.raisePending();
+        } catch (InternalError e) {
+            throw fault(e);
         }
         return problems;
     }
@@ -658,9 +724,13 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            closeLocks();
-            view.close();
-            memory.close();
+            try {
+                closeLocks();
+                view.close();
+                memory.close();
+            } catch (InternalError e) {
+                throw fault(e);
+            }
         }
     }
 
@@ -668,9 +738,13 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     public synchronized void destroy() {
         checkOpen();
         closed = true;
-        closeLocks();
-        view.close();
-        memory.destroy();
+        try {
+            closeLocks();
+            view.close();
+            memory.destroy();
+        } catch (InternalError e) {
+            throw fault(e);
+        }
     }
 
     private void closeLocks() {
@@ -691,6 +765,25 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Releases a segment lock in a {@code finally}: a memory fault there (the file was cut while the
+     * lock was held) must not replace the exception that is already on its way.
+     */
+    private void unlock(Segment seg) {
+        try {
+            seg.unlock();
+        } catch (InternalError e) {
+            if (!MemoryFaults.isFault(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /** A SIGBUS on the mapping (its file was truncated while open) as the typed exception. */
+    private StoreCorruptedException fault(InternalError e) {
+        return MemoryFaults.corrupted(e, "store \"" + name() + "\"");
+    }
 
     /** The clock for expiry; not read at all by a store without expiry. */
     private long now() {

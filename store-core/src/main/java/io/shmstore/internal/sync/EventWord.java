@@ -1,5 +1,6 @@
 package io.shmstore.internal.sync;
 
+import io.shmstore.internal.memory.SharedAtomics;
 import io.shmstore.internal.platform.Waiter;
 import io.shmstore.memory.EventMode;
 import net.openhft.chronicle.core.Memory;
@@ -52,7 +53,7 @@ public final class EventWord {
 
     /** Writes a fresh event into memory no other process can see yet. */
     public static void initialize(long address, EventMode mode) {
-        MEMORY.setMemory(address, LENGTH, (byte) 0);
+        SharedAtomics.zero(address, LENGTH);
         MEMORY.writeVolatileInt(address + MODE_OFFSET, mode == EventMode.MANUAL_RESET ? MODE_MANUAL : MODE_AUTO);
     }
 
@@ -63,7 +64,7 @@ public final class EventWord {
 
     public void signal() {
         MEMORY.writeVolatileInt(address + STATE_OFFSET, 1);
-        MEMORY.addInt(address + SIGNALS_OFFSET, 1);
+        SharedAtomics.addInt(address + SIGNALS_OFFSET, 1);
         if (MEMORY.readVolatileInt(address + WAITERS_OFFSET) > 0) {
             waiter.wake(address + STATE_OFFSET, mode == EventMode.AUTO_RESET ? 1 : Integer.MAX_VALUE);
         }
@@ -86,13 +87,13 @@ public final class EventWord {
             if (left <= 0) {
                 return false;
             }
-            MEMORY.addInt(address + WAITERS_OFFSET, 1);
+            SharedAtomics.addInt(address + WAITERS_OFFSET, 1);
             try {
                 if (MEMORY.readVolatileInt(address + STATE_OFFSET) == 0) {
                     waiter.await(address + STATE_OFFSET, 0, Math.min(left, MAX_SLEEP_NANOS));
                 }
             } finally {
-                MEMORY.addInt(address + WAITERS_OFFSET, -1);
+                SharedAtomics.addInt(address + WAITERS_OFFSET, -1);
             }
         }
     }
@@ -102,6 +103,6 @@ public final class EventWord {
             return MEMORY.readVolatileInt(address + STATE_OFFSET) == 1;
         }
         return MEMORY.readVolatileInt(address + STATE_OFFSET) == 1
-                && MEMORY.compareAndSwapInt(address + STATE_OFFSET, 1, 0);
+                && SharedAtomics.compareAndSwapInt(address + STATE_OFFSET, 1, 0);
     }
 }

@@ -2,6 +2,7 @@ package io.shmstore.internal.sync;
 
 import io.shmstore.LockTimeoutException;
 import io.shmstore.StoreCorruptedException;
+import io.shmstore.internal.memory.SharedAtomics;
 import io.shmstore.internal.platform.ProcessProbe;
 import io.shmstore.internal.platform.Waiter;
 import io.shmstore.memory.Ownership;
@@ -87,7 +88,7 @@ public final class LockWord {
         checkNotHeld();
         long w = MEMORY.readVolatileLong(address);
         if (w == 0) {
-            return MEMORY.compareAndSwapLong(address, 0, self) ? owned(Ownership.ACQUIRED) : null;
+            return SharedAtomics.compareAndSwapLong(address, 0, self) ? owned(Ownership.ACQUIRED) : null;
         }
         return isDead(w) && takeOver(w) ? owned(Ownership.ABANDONED) : null;
     }
@@ -100,12 +101,12 @@ public final class LockWord {
      */
     public Ownership acquire(long timeoutNanos) {
         checkNotHeld();
-        if (MEMORY.compareAndSwapLong(address, 0, self)) {
+        if (SharedAtomics.compareAndSwapLong(address, 0, self)) {
             return owned(Ownership.ACQUIRED);
         }
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
-            if (MEMORY.readVolatileLong(address) == 0 && MEMORY.compareAndSwapLong(address, 0, self)) {
+            if (MEMORY.readVolatileLong(address) == 0 && SharedAtomics.compareAndSwapLong(address, 0, self)) {
                 return owned(Ownership.ACQUIRED);
             }
         }
@@ -115,7 +116,7 @@ public final class LockWord {
         while (true) {
             long w = MEMORY.readVolatileLong(address);
             if (w == 0) {
-                if (MEMORY.compareAndSwapLong(address, 0, self)) {
+                if (SharedAtomics.compareAndSwapLong(address, 0, self)) {
                     return owned(Ownership.ACQUIRED);
                 }
                 continue;
@@ -132,13 +133,13 @@ public final class LockWord {
                 throw new LockTimeoutException("timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
                         + " ms waiting for " + name + ", held by live process " + pid, pid);
             }
-            MEMORY.addInt(address + WAITERS_OFFSET, 1);
+            SharedAtomics.addInt(address + WAITERS_OFFSET, 1);
             try {
                 if (MEMORY.readVolatileLong(address) == w) {
                     waiter.await(address + OWNER_OFFSET, (int) w, Math.min(left, LIVENESS_CHECK_NANOS));
                 }
             } finally {
-                MEMORY.addInt(address + WAITERS_OFFSET, -1);
+                SharedAtomics.addInt(address + WAITERS_OFFSET, -1);
             }
         }
     }
@@ -150,7 +151,7 @@ public final class LockWord {
                     + "\"" + (local.owner == null ? "" : "; it is held by thread \"" + local.owner.getName() + "\""));
         }
         local.owner = null;
-        if (!MEMORY.compareAndSwapLong(address, self, 0)) {
+        if (!SharedAtomics.compareAndSwapLong(address, self, 0)) {
             long w = MEMORY.readVolatileLong(address);
             throw new StoreCorruptedException(name + " was taken from this process while held: owner word is now pid "
                     + ProcessProbe.pidOf(w));
@@ -182,7 +183,7 @@ public final class LockWord {
 
     /** Zeroes a lock word that no process can be using yet (a new object under construction). */
     public static void initialize(long address) {
-        MEMORY.setMemory(address, LENGTH, (byte) 0);
+        SharedAtomics.zero(address, LENGTH);
     }
 
     private void checkNotHeld() {
@@ -200,8 +201,8 @@ public final class LockWord {
     }
 
     private boolean takeOver(long dead) {
-        if (MEMORY.compareAndSwapLong(address, dead, self)) {
-            MEMORY.addInt(address + RECOVERIES_OFFSET, 1);
+        if (SharedAtomics.compareAndSwapLong(address, dead, self)) {
+            SharedAtomics.addInt(address + RECOVERIES_OFFSET, 1);
             return true;
         }
         return false;
