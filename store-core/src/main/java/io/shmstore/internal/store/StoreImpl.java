@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The {@link SharedStore} over one mapping: a header ({@link StoreLayout}) and segments
@@ -236,12 +237,10 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             Bytes<Void> scratch = SCRATCH.get().entry;
             for (Segment seg : store.segments) {
                 List<byte[][]> copies = new ArrayList<>();
-                try {
+                store.onMapping(() -> {
                     snapshot(seg, scratch, copies);
-                    MemoryFaults.raisePending();
-                } catch (InternalError e) {
-                    throw store.fault(e);
-                }
+                    return null;
+                });
                 for (byte[][] kv : copies) {
                     if (!visitor.visit(kv[0], kv[1])) {
                         return;
@@ -327,13 +326,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     @Override
     public int size() {
         checkOpen();
-        try {
-            int n = count();
-            MemoryFaults.raisePending();
-            return n;
-        } catch (InternalError e) {
-            throw fault(e);
-        }
+        return onMapping(this::count);
     }
 
     private int count() {
@@ -528,7 +521,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     @Override
     public void clear() {
         checkWritable();
-        try {
+        onMapping(() -> {
             for (Segment seg : segments) {
                 seg.lock();
                 try {
@@ -538,10 +531,8 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                 }
             }
             feed.record(ChangeType.CLEAR, 0, -1, 0, -1);
-            MemoryFaults.raisePending();
-        } catch (InternalError e) {
-            throw fault(e);
-        }
+            return null;
+        });
     }
 
     @Override
@@ -661,13 +652,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     @Override
     public StoreStats stats() {
         checkOpen();
-        try {
-            StoreStats stats = readStats();
-            MemoryFaults.raisePending();
-            return stats;
-        } catch (InternalError e) {
-            throw fault(e);
-        }
+        return onMapping(this::readStats);
     }
 
     private StoreStats readStats() {
@@ -694,7 +679,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     public List<String> verify() {
         checkWritable();
         List<String> problems = new ArrayList<>();
-        try {
+        onMapping(() -> {
             for (Segment seg : segments) {
                 seg.lock();
                 try {
@@ -703,10 +688,8 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                     unlock(seg);
                 }
             }
-            MemoryFaults.raisePending();
-        } catch (InternalError e) {
-            throw fault(e);
-        }
+            return null;
+        });
         return problems;
     }
 
@@ -724,13 +707,12 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            try {
+            onMapping(() -> {
                 closeLocks();
                 view.close();
                 memory.close();
-            } catch (InternalError e) {
-                throw fault(e);
-            }
+                return null;
+            });
         }
     }
 
@@ -738,13 +720,12 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     public synchronized void destroy() {
         checkOpen();
         closed = true;
-        try {
+        onMapping(() -> {
             closeLocks();
             view.close();
             memory.destroy();
-        } catch (InternalError e) {
-            throw fault(e);
-        }
+            return null;
+        });
     }
 
     private void closeLocks() {
@@ -777,6 +758,21 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             if (!MemoryFaults.isFault(e)) {
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Runs an operation on the mapping, raising a fault of its accesses here and as the typed
+     * exception. The hot paths (get, the write path, iteration) inline the same try and catch, where a
+     * capturing lambda would allocate.
+     */
+    private <T> T onMapping(Supplier<T> op) {
+        try {
+            T result = op.get();
+            MemoryFaults.raisePending();
+            return result;
+        } catch (InternalError e) {
+            throw fault(e);
         }
     }
 
