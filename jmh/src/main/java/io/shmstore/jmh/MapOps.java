@@ -53,7 +53,7 @@ public abstract class MapOps {
             int id = THREAD_IDS.getAndIncrement();
             fresh = new String[1024];
             for (int i = 0; i < fresh.length; i++) {
-                fresh[i] = String.format("new-%d-%06d", id, i);
+                fresh[i] = key("new-" + id + "-", i, 6);
             }
         }
     }
@@ -65,8 +65,15 @@ public abstract class MapOps {
         keys = new String[entries];
         value = new byte[valueSize];
         for (int i = 0; i < entries; i++) {
-            keys[i] = String.format("key-%07d", i);
-            map.put(keys[i], value);
+            keys[i] = key("key-", i, 7);
+        }
+        map.fill(keys, value);
+        // one read of every key, the same for every implementation: compiles the read path and touches
+        // every page from this process before the warm-up iteration starts
+        for (String k : keys) {
+            if (map.get(k) == null) {
+                throw new IllegalStateException(impl + " lost key " + k + " after the fill");
+            }
         }
     }
 
@@ -74,6 +81,19 @@ public abstract class MapOps {
     public void tearDown() throws Exception {
         map.close();
         Scratch.delete(dir);
+    }
+
+    /**
+     * {@code prefix} and {@code n} zero-padded to {@code digits}: what {@code String.format("%07d")}
+     * gives, without its cost, which on a cold JVM was a second of every fork's set-up.
+     */
+    static String key(String prefix, int n, int digits) {
+        char[] c = new char[prefix.length() + digits];
+        prefix.getChars(0, prefix.length(), c, 0);
+        for (int i = c.length - 1, v = n; i >= prefix.length(); i--, v /= 10) {
+            c[i] = (char) ('0' + v % 10);
+        }
+        return new String(c);
     }
 
     private String randomKey() {

@@ -74,6 +74,14 @@ public class RoundTripBenchmark {
         if (!roundTrip(Duration.ofSeconds(30))) {
             throw new IllegalStateException("the echo process did not answer");
         }
+        // a second of round trips before JMH's warm-up: both JVMs compile the path, so the compiler
+        // threads are done before the measurement (on two cores they would take a spinning consumer's)
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (System.nanoTime() < end) {
+            if (!roundTrip(Duration.ofSeconds(5))) {
+                throw new IllegalStateException("the echo process stopped answering");
+            }
+        }
     }
 
     @TearDown(Level.Trial)

@@ -14,6 +14,13 @@ public interface KeyValue extends AutoCloseable {
 
     void put(String key, byte[] value);
 
+    /** Puts {@code value} under every key: the set-up's fill, in one transaction where there are any. */
+    default void fill(String[] keys, byte[] value) {
+        for (String k : keys) {
+            put(k, value);
+        }
+    }
+
     boolean putIfAbsent(String key, byte[] value);
 
     void remove(String key);

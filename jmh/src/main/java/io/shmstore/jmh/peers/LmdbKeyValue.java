@@ -11,10 +11,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * LMDB through lmdbjava, with {@code MDB_NOSYNC} (no fsync per commit, as a cache would run it), in a
- * file in the shm directory. Keys and values pass through per-thread direct buffers, as lmdbjava asks.
+ * file in the shm directory. Keys and values pass through per-thread direct buffers, as lmdbjava asks;
+ * each thread keeps one read transaction and renews it per read, LMDB's fast path for reads.
  */
 final class LmdbKeyValue implements KeyValue {
     private final Env<ByteBuffer> env;
@@ -22,6 +25,8 @@ final class LmdbKeyValue implements KeyValue {
     private final Path file;
     private final ThreadLocal<ByteBuffer> keys = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(64));
     private final ThreadLocal<ByteBuffer> values;
+    private final List<Txn<ByteBuffer>> readTxns = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Txn<ByteBuffer>> readTxn;
 
     LmdbKeyValue(Path dir, int entries, int valueSize) throws Exception {
         file = dir.resolve("lmdb.dat");
@@ -29,6 +34,12 @@ final class LmdbKeyValue implements KeyValue {
                 .open(file.toFile(), EnvFlags.MDB_NOSUBDIR, EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOTLS);
         db = env.openDbi("bench", DbiFlags.MDB_CREATE);
         values = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(valueSize + 64));
+        readTxn = ThreadLocal.withInitial(() -> {
+            Txn<ByteBuffer> txn = env.txnRead();
+            txn.reset();
+            readTxns.add(txn);
+            return txn;
+        });
     }
 
     private ByteBuffer key(String key) {
@@ -51,7 +62,9 @@ final class LmdbKeyValue implements KeyValue {
 
     @Override
     public byte[] get(String key) {
-        try (Txn<ByteBuffer> txn = env.txnRead()) {
+        Txn<ByteBuffer> txn = readTxn.get();
+        txn.renew();
+        try {
             ByteBuffer v = db.get(txn, key(key));
             if (v == null) {
                 return null;
@@ -59,12 +72,24 @@ final class LmdbKeyValue implements KeyValue {
             byte[] out = new byte[v.remaining()];
             v.get(out);
             return out;
+        } finally {
+            txn.reset();
         }
     }
 
     @Override
     public void put(String key, byte[] value) {
         db.put(key(key), value(value));
+    }
+
+    @Override
+    public void fill(String[] keys, byte[] value) {
+        try (Txn<ByteBuffer> txn = env.txnWrite()) {
+            for (String k : keys) {
+                db.put(txn, key(k), value(value));
+            }
+            txn.commit();
+        }
     }
 
     @Override
@@ -98,6 +123,7 @@ final class LmdbKeyValue implements KeyValue {
 
     @Override
     public void close() throws Exception {
+        readTxns.forEach(Txn::close);
         db.close();
         env.close();
         Files.deleteIfExists(file);

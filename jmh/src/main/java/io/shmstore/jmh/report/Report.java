@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -45,6 +46,7 @@ public final class Report {
         List<Row> rows = read(Path.of(args[0]));
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         tables(rows, out);
+        targets(rows, out);
         chart(rows, Path.of(args[1]));
     }
 
@@ -133,6 +135,78 @@ public final class Report {
                 out.printf(Locale.ROOT, "| %s | %s | %s | %,.1f |%n", r.benchmark(), r.params(), r.impl(), alloc);
             }
         }
+    }
+
+    /**
+     * The targets of the benchmark issue, each with what this run measured and whether it met it: the
+     * mean ratios to Chronicle Map (the p50 ratio beside them, since means on a shared machine carry
+     * its tails), {@code getUsing}'s allocation, and the round trip's median.
+     */
+    private static void targets(List<Row> rows, PrintStream out) {
+        String mean = meanMode(rows);
+        out.println();
+        out.println("Targets, as measured in this run:");
+        out.println();
+        out.println("| target | measured | met |");
+        out.println("|---|---|---|");
+        ratioTarget(rows, mean, "MapBenchmark1T.get (1t)", "`get`, one thread", 0.5, out);
+        ratioTarget(rows, mean, "MapBenchmark2T.get (2t)", "`get`, two threads", 0.4, out);
+        ratioTarget(rows, mean, "MapBenchmark1T.put (1t)", "`put`, one thread", 0.7, out);
+        ratioTarget(rows, mean, "MapBenchmark2T.put (2t)", "`put`, two threads", 0.7, out);
+        for (String codec : List.of("bytes", "marshallable")) {
+            find(rows, mean, "StoreCodecBenchmark.getUsing (1t)", "shmstore/" + codec)
+                    .filter(r -> r.secondary().containsKey("gc.alloc.rate.norm"))
+                    .ifPresent(r -> {
+                        double b = r.secondary().get("gc.alloc.rate.norm");
+                        // JMH's own bookkeeping shows as a few hundredths of a byte per operation
+                        out.printf(Locale.ROOT, "| `getUsing`, %s codec: 0 B/op | %.2f B/op | %s |%n", codec, b, b < 0.5 ? "yes" : "no");
+                    });
+        }
+        roundTripTarget(rows, "spin", "spinning", 2, out);
+        roundTripTarget(rows, "await", "sleeping (`await`)", 50, out);
+    }
+
+    private static void ratioTarget(List<Row> rows, String mean, String benchmark, String what, double target,
+                                    PrintStream out) {
+        Optional<Row> shm = find(rows, mean, benchmark, BASE);
+        Optional<Row> cm = find(rows, mean, benchmark, "chronicle-map");
+        if (shm.isEmpty() || cm.isEmpty()) {
+            return;
+        }
+        double ratio = shm.get().score() / cm.get().score();
+        String p50 = find(rows, "sample", benchmark, BASE).flatMap(s -> find(rows, "sample", benchmark, "chronicle-map")
+                .map(c -> String.format(Locale.ROOT, "; p50 %.2f×", s.percentiles().getOrDefault("50.0", Double.NaN)
+                        / c.percentiles().getOrDefault("50.0", Double.NaN)))).orElse("");
+        out.printf(Locale.ROOT, "| %s: at most %.1f× Chronicle Map's time | %.2f× (%,.0f against %,.0f %s)%s | %s |%n", what,
+                target, ratio, shm.get().score(), cm.get().score(), shm.get().unit(), p50,
+                ratio <= target ? "yes" : String.format(Locale.ROOT, "no, %.2f× over", ratio / target));
+    }
+
+    private static void roundTripTarget(List<Row> rows, String consumer, String what, double micros, PrintStream out) {
+        find(rows, "sample", "RoundTripBenchmark.roundTrip (1t)", consumer).ifPresent(r -> {
+            double p50 = toMicros(r.percentiles().getOrDefault("50.0", Double.NaN), r.unit());
+            out.printf(Locale.ROOT, "| round trip p50, %s consumer: under %.0f µs | %.2f µs | %s |%n", what, micros, p50,
+                    p50 < micros ? "yes" : "no");
+        });
+    }
+
+    private static double toMicros(double value, String unit) {
+        switch (unit) {
+            case "ns/op":
+                return value / 1000;
+            case "us/op":
+                return value;
+            case "ms/op":
+                return value * 1000;
+            default:
+                throw new IllegalArgumentException("unexpected unit " + unit);
+        }
+    }
+
+    /** The row of {@code impl} in {@code benchmark} and {@code mode}, with the default value size. */
+    private static Optional<Row> find(List<Row> rows, String mode, String benchmark, String impl) {
+        return rows.stream().filter(r -> r.mode().equals(mode) && r.benchmark().equals(benchmark) && r.impl().equals(impl)
+                && !r.params().contains("valueSize=1024")).findFirst();
     }
 
     /** Average time per operation, one group per benchmark and thread count, one bar per implementation. */
