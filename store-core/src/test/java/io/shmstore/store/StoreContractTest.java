@@ -15,8 +15,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -357,6 +363,49 @@ abstract class StoreContractTest {
             assertThat(st.misses()).isEqualTo(1);
             assertThat(st.bytesUsed()).isPositive();
             assertThat(st.maxSegmentLoad()).isBetween(0.0, 1.0);
+        }
+    }
+
+    /**
+     * Each thread encodes into its own scratch buffers, found by thread id: more live threads than the
+     * lookup table has slots (ids collide), then a second wave whose slots dead threads still hold.
+     */
+    @Test
+    void concurrentThreadsNeverShareScratchBuffers() throws InterruptedException {
+        try (SharedStore<String, String> s = strings("threads")) {
+            Queue<String> wrong = new ConcurrentLinkedQueue<>();
+            for (int wave = 0; wave < 2; wave++) {
+                int threads = 300;
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Thread> running = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    String key = "w" + wave + "-t" + t;
+                    Thread th = new Thread(() -> {
+                        try {
+                            start.await();
+                        } catch (InterruptedException | BrokenBarrierException e) {
+                            wrong.add(key + ": " + e);
+                            return;
+                        }
+                        for (int i = 0; i < 200; i++) {
+                            String value = key + "=" + i;
+                            s.put(key, value);
+                            String read = s.get(key);
+                            if (!value.equals(read) || !s.containsKey(key)) {
+                                wrong.add(key + " read " + read + " after writing " + value);
+                            }
+                        }
+                    });
+                    th.start();
+                    running.add(th);
+                }
+                for (Thread th : running) {
+                    th.join();
+                }
+            }
+            assertThat(wrong).isEmpty();
+            assertThat(s.size()).isEqualTo(600);
+            assertThat(s.get("w1-t299")).isEqualTo("w1-t299=199");
         }
     }
 }

@@ -58,6 +58,9 @@ import java.util.function.Supplier;
 public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedStore<K, V> {
     private static final int CREATE_OR_OPEN_ATTEMPTS = 50;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final int SCRATCH_TABLE_SIZE = 256;
+    /** Threads' scratch by thread id modulo the size; see {@link #scratch()}. */
+    private static final Scratch[] SCRATCH_BY_THREAD = new Scratch[SCRATCH_TABLE_SIZE];
 
     private final StoreRequest<K, V> request;
     private final SharedMemory memory;
@@ -74,6 +77,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     /** Per-thread buffers: the encoded key, the encoded value, and a copied entry. */
     private static final class Scratch {
+        final Thread owner = Thread.currentThread();
         final Bytes<Void> key = confined(Bytes.allocateElasticDirect(64));
         final Bytes<Void> value = confined(Bytes.allocateElasticDirect(256));
         final Bytes<Void> entry = confined(Bytes.allocateElasticDirect(256));
@@ -83,6 +87,30 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             b.singleThreadedCheckDisabled(true);
             return b;
         }
+    }
+
+    /**
+     * This thread's scratch buffers. {@code ThreadLocal.get} misses its first probe whenever another
+     * thread local shares the slot (Chronicle and applications keep many) and then walks the map,
+     * touching entries that a random-access workload has evicted: a tenth of a {@code get} under
+     * {@code -prof stack}. A table indexed by thread id finds them with one load and one compare. The
+     * table is read and written without synchronisation: a thread only ever accepts a {@code Scratch}
+     * whose final {@code owner} is itself, which final-field semantics make safe to read through a
+     * race; a thread whose slot a live thread holds keeps using its {@code ThreadLocal}.
+     */
+    private static Scratch scratch() {
+        Thread t = Thread.currentThread();
+        int i = (int) t.getId() & (SCRATCH_TABLE_SIZE - 1);
+        Scratch s = SCRATCH_BY_THREAD[i];
+        return s != null && s.owner == t ? s : scratchSlow(i, s);
+    }
+
+    private static Scratch scratchSlow(int i, Scratch held) {
+        Scratch mine = SCRATCH.get();
+        if (held == null || !held.owner.isAlive()) {
+            SCRATCH_BY_THREAD[i] = mine;
+        }
+        return mine;
     }
 
     private StoreImpl(StoreRequest<K, V> request, SharedMemory memory, MemoryView view, StoreConfig config,
@@ -234,7 +262,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         @Override
         public void forEach(RawEntryVisitor visitor) {
             store.checkOpen();
-            Bytes<Void> scratch = SCRATCH.get().entry;
+            Bytes<Void> scratch = scratch().entry;
             for (Segment seg : store.segments) {
                 List<byte[][]> copies = new ArrayList<>();
                 store.onMapping(() -> {
@@ -288,7 +316,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     @Override
     public V getUsing(K key, V reuse) {
         checkOpen();
-        Scratch s = SCRATCH.get();
+        Scratch s = scratch();
         long hash = encodeKey(s, key);
         boolean found;
         try {
@@ -312,7 +340,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             return false;
         }
         checkOpen();
-        Scratch s = SCRATCH.get();
+        Scratch s = scratch();
         long hash = encodeKey(s, k);
         try {
             boolean found = segmentFor(hash).read(s.key, hash, s.entry, now());
@@ -334,7 +362,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             // the counts include expired entries not yet purged: count the unexpired ones, undecoded
             long[] live = {0};
             long now = now();
-            Bytes<Void> scratch = SCRATCH.get().entry;
+            Bytes<Void> scratch = scratch().entry;
             for (Segment seg : segments) {
                 seg.snapshot(scratch, now, copy -> live[0]++);
             }
@@ -457,7 +485,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                      boolean keepIfSame, boolean userCode) {
         Objects.requireNonNull(key, "key");
         checkWritable();
-        Scratch s = SCRATCH.get();
+        Scratch s = scratch();
         long hash = encodeKey(s, key);
         Segment seg = segmentFor(hash);
         long now = System.currentTimeMillis();
@@ -591,7 +619,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             while (position >= batch.size() && segment < segments.length) {
                 batch.clear();
                 position = 0;
-                Bytes<Void> scratch = SCRATCH.get().entry;
+                Bytes<Void> scratch = scratch().entry;
                 try {
                     segments[segment++].snapshot(scratch, System.currentTimeMillis(), copy -> batch.add(decodeEntry(copy)));
                     MemoryFaults.raisePending();
