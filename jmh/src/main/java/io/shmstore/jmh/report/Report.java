@@ -215,7 +215,7 @@ public final class Report {
                 .title("Average time per operation (ns, log scale; lower is better)").xAxisTitle("operation")
                 .yAxisTitle("ns/op").build();
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisLabelRotation(20);
         Map<String, Map<String, Double>> series = new LinkedHashMap<>();
         List<String> categories = new ArrayList<>();
