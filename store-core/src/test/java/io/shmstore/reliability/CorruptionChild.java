@@ -172,15 +172,12 @@ public final class CorruptionChild {
             return result;
         } catch (StoreException e) {
             System.out.println("TYPED " + name + " " + e.getClass().getName());
-        } catch (InternalError e) {
+        } catch (Throwable e) {
             // HotSpot's report of a SIGBUS in compiled code comes at the thread's next safepoint, which
             // may be after the store's call returned: only a file cut while open can cause it
-            boolean late = String.valueOf(e.getMessage()).contains("recent unsafe memory access operation in compiled");
+            boolean late = e instanceof InternalError
+                    && String.valueOf(e.getMessage()).contains("recent unsafe memory access operation in compiled");
             System.out.println((late ? "LATE " : "BAD ") + name + " " + e.getClass().getName() + " "
-                    + String.valueOf(e.getMessage()).replace('\n', ' '));
-            e.printStackTrace(System.out);
-        } catch (Throwable e) {
-            System.out.println("BAD " + name + " " + e.getClass().getName() + " "
                     + String.valueOf(e.getMessage()).replace('\n', ' '));
             e.printStackTrace(System.out);
         }

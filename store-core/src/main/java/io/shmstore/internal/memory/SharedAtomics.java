@@ -27,22 +27,28 @@ public final class SharedAtomics {
     }
 
     public static boolean compareAndSwapLong(long address, long expected, long value) {
-        MEMORY.readVolatileLong(address);
-        MemoryFaults.raisePending();
+        guard(address);
         return MEMORY.compareAndSwapLong(address, expected, value);
     }
 
     public static boolean compareAndSwapInt(long address, int expected, int value) {
-        MEMORY.readVolatileInt(address);
-        MemoryFaults.raisePending();
+        guard(address);
         return MEMORY.compareAndSwapInt(address, expected, value);
     }
 
     /** Atomically adds {@code delta}; returns the new value. */
     public static int addInt(long address, int delta) {
+        guard(address);
+        return MEMORY.addInt(address, delta);
+    }
+
+    /**
+     * Reads the word at {@code address} with a guarded load and has any fault it raised thrown here,
+     * before the caller's atomic on the same word runs.
+     */
+    public static void guard(long address) {
         MEMORY.readVolatileInt(address);
         MemoryFaults.raisePending();
-        return MEMORY.addInt(address, delta);
     }
 
     /** Sets {@code length} bytes to zero with plain stores; not atomic as a whole. */

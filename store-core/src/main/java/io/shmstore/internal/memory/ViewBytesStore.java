@@ -196,7 +196,7 @@ public final class ViewBytesStore extends NativeBytesStore<Void> {
     @Override
     public void testAndSetInt(long offset, int expected, int value) {
         checkWrite(offset, 4);
-        super.readVolatileInt(offset); // a guarded load first: see SharedAtomics
+        SharedAtomics.guard(address + translate(offset));
         super.testAndSetInt(offset, expected, value);
     }
 

@@ -77,6 +77,11 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
         }
     }
 
+    /** A SIGBUS on the feed's mapping (its file was truncated while open) as the typed exception. */
+    private StoreCorruptedException fault(InternalError e) {
+        return MemoryFaults.corrupted(e, "change feed of store \"" + name + "\"");
+    }
+
     private long recordAddress(long sequence) {
         return base + FeedLayout.HEADER_LENGTH + (sequence & (capacity - 1)) * (long) recordSize;
     }
@@ -136,7 +141,7 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
                 MemoryFaults.raisePending();
                 return delivered;
             } catch (InternalError e) {
-                throw MemoryFaults.corrupted(e, "change feed of store \"" + name + "\"");
+                throw fault(e);
             }
         }
 
@@ -209,7 +214,7 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
                 MemoryFaults.raisePending();
                 return published;
             } catch (InternalError e) {
-                throw MemoryFaults.corrupted(e, "change feed of store \"" + name + "\"");
+                throw fault(e);
             }
         }
 

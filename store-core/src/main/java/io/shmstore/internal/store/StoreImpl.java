@@ -320,14 +320,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         checkOpen();
         Scratch s = scratch();
         long hash = encodeKey(s, key);
-        boolean found;
-        try {
-            found = segmentFor(hash).read(s.key, hash, s.entry, now());
-            MemoryFaults.raisePending();
-        } catch (InternalError e) {
-            throw fault(e);
-        }
-        if (found) {
+        if (read(s, hash)) {
             hits.increment();
             return decode(s.entry, reuse, key);
         }
@@ -343,7 +336,11 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         }
         checkOpen();
         Scratch s = scratch();
-        long hash = encodeKey(s, k);
+        return read(s, encodeKey(s, k));
+    }
+
+    /** Copies the live entry for the key encoded in {@code s} into {@code s.entry}; false when absent. */
+    private boolean read(Scratch s, long hash) {
         try {
             boolean found = segmentFor(hash).read(s.key, hash, s.entry, now());
             MemoryFaults.raisePending();
@@ -793,8 +790,8 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     /**
      * Runs an operation on the mapping, raising a fault of its accesses here and as the typed
-     * exception. The hot paths (get, the write path, iteration) inline the same try and catch, where a
-     * capturing lambda would allocate.
+     * exception. The hot paths (lookups through {@link #read}, the write path, iteration) write the
+     * same try and catch out, where a capturing lambda would allocate.
      */
     private <T> T onMapping(Supplier<T> op) {
         try {
