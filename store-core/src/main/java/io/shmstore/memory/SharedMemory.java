@@ -164,8 +164,7 @@ public final class SharedMemory implements AutoCloseable {
             throw new ReadOnlyStoreException("cannot map a writable view of \"" + name() + "\": it was opened read-only");
         }
         Mapping m = region.map(offset, length, access);
-        ViewBytesStore store = new ViewBytesStore(m.address(), length, access == Access.READ_WRITE, m::unmap,
-                "\"" + name() + "\"");
+        ViewBytesStore store = new ViewBytesStore(m, length, access == Access.READ_WRITE, "\"" + name() + "\"");
         return new MemoryView(store, offset, length, access, "\"" + name() + "\"", region.objectId());
     }
 
@@ -297,7 +296,7 @@ public final class SharedMemory implements AutoCloseable {
             String who = "\"" + (name != null ? name : file) + "\"";
             Consumer<MemoryView> init = initializer;
             Initializer raw = init == null ? null : (address, length, objectId) -> {
-                ViewBytesStore store = new ViewBytesStore(address, length, true, () -> { }, who);
+                ViewBytesStore store = new ViewBytesStore(Mapping.borrowed(address, length), length, true, who);
                 try (MemoryView view = new MemoryView(store, 0, length, Access.READ_WRITE, who, objectId)) {
                     init.accept(view);
                 }

@@ -1,6 +1,7 @@
 package io.shmstore.internal.memory;
 
 import io.shmstore.ReadOnlyStoreException;
+import io.shmstore.internal.platform.Mapping;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.NativeBytes;
 import net.openhft.chronicle.bytes.RandomDataInput;
@@ -8,12 +9,13 @@ import net.openhft.chronicle.bytes.VanillaBytes;
 import net.openhft.chronicle.bytes.internal.NativeBytesStore;
 import org.jetbrains.annotations.NotNull;
 
+import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 
 /**
  * The Chronicle {@code BytesStore} behind a {@link io.shmstore.memory.MemoryView}: native memory of one
- * mapping, unmapped when the last reference is released (never on Chronicle's background releaser, so
- * a closed view is gone when {@code close()} returns).
+ * mapping, given back when the last reference is released (never on Chronicle's background releaser,
+ * so a closed view is gone when {@code close()} returns).
  *
  * <p>A read-only view is mapped {@code PROT_READ}, where a store through Unsafe would kill the JVM with
  * SIGSEGV. So every method that can write, directly or by handing out a write address, is overridden to
@@ -23,17 +25,59 @@ import java.nio.ByteBuffer;
  *
  * <p>Chronicle's native stores trust the offsets they are given; a view does not: the primitive
  * reads and every write check their range against the view and throw {@link IndexOutOfBoundsException}
- * naming it, where the plain store would touch memory outside the mapping. (Longer than most classes
- * here because it has to list Chronicle's write paths one by one.)
+ * naming it, where the plain store would touch memory outside the mapping.
+ *
+ * <p><b>Closing under a user.</b> The bytes are handed to callers, who may go on using them on
+ * another thread while the view is closed; no check before an access can close that race. So the
+ * last release does not unmap: it {@link Mapping#retire() retires} the mapping, which on Linux puts
+ * private zero pages in place of the file's, and the placeholder is freed once this object is
+ * unreachable (a {@link Cleaner}). A late access touches the placeholder instead of faulting, and every
+ * primitive read checks afterwards that the view was still open, so a caller gets
+ * {@link IllegalStateException}, not a zero from the placeholder. An owner that guarantees no use can
+ * race the release (the store, which counts its uses) asks for an immediate unmap with
+ * {@link #unmapOnRelease()}. (Longer than most classes here because it has to list Chronicle's read and
+ * write paths one by one.)
  */
 public final class ViewBytesStore extends NativeBytesStore<Void> {
+    private static final Cleaner PLACEHOLDERS = Cleaner.create();
+
     private final boolean writable;
     private final String what;
+    private final Mapping mapping;
+    private volatile boolean released;
+    private volatile boolean unmapOnRelease;
 
-    public ViewBytesStore(long address, long length, boolean writable, Runnable unmap, String what) {
-        super(address, length, unmap, false);
+    public ViewBytesStore(Mapping mapping, long length, boolean writable, String what) {
+        super(mapping.address(), length, null, false);
+        this.mapping = mapping;
         this.writable = writable;
         this.what = what;
+    }
+
+    /** The owner counts every use of these bytes: the last release may unmap at once. */
+    public void unmapOnRelease() {
+        unmapOnRelease = true;
+    }
+
+    /**
+     * Chronicle's release clears the store's {@code memory} field, which turns a racing access into a
+     * NullPointerException; this one keeps it and gives the mapping back as the class comment says.
+     */
+    @Override
+    protected void performRelease() {
+        released = true;
+        if (unmapOnRelease) {
+            mapping.unmap();
+        } else {
+            PLACEHOLDERS.register(this, mapping.retire());
+        }
+    }
+
+    /** @throws IllegalStateException when the view was closed, before or during the access */
+    private void checkOpen() {
+        if (released) {
+            throw new IllegalStateException("the view of " + what + " is closed");
+        }
     }
 
     public boolean writable() {
@@ -41,6 +85,7 @@ public final class ViewBytesStore extends NativeBytesStore<Void> {
     }
 
     private void checkWrite() {
+        checkOpen();
         if (!writable) {
             throw new ReadOnlyStoreException("cannot write to a read-only view of " + what);
         }
@@ -56,6 +101,7 @@ public final class ViewBytesStore extends NativeBytesStore<Void> {
      * or SIGBUS. A view checks every range it is given.
      */
     private void check(long offset, long length) {
+        checkOpen();
         if (offset < 0 || length < 0 || offset > limit - length) {
             throw new IndexOutOfBoundsException("bytes [" + offset + ", " + offset + " + " + length
                     + ") are outside the " + limit + "-byte view of " + what);
@@ -79,6 +125,7 @@ public final class ViewBytesStore extends NativeBytesStore<Void> {
     @NotNull
     @Override
     public Bytes<Void> bytesForRead() {
+        checkOpen();
         if (writable) {
             return super.bytesForRead();
         }
@@ -92,6 +139,12 @@ public final class ViewBytesStore extends NativeBytesStore<Void> {
     public VanillaBytes<Void> bytesForWrite() {
         checkWrite();
         return super.bytesForWrite();
+    }
+
+    @Override
+    public long addressForRead(long offset) {
+        checkOpen();
+        return super.addressForRead(offset);
     }
 
     @Override
@@ -109,73 +162,96 @@ public final class ViewBytesStore extends NativeBytesStore<Void> {
     @Override
     public byte readByte(long offset) {
         check(offset, 1);
-        return super.readByte(offset);
+        byte v = super.readByte(offset);
+        checkOpen();
+        return v;
     }
 
     @Override
     public short readShort(long offset) {
         check(offset, 2);
-        return super.readShort(offset);
+        short v = super.readShort(offset);
+        checkOpen();
+        return v;
     }
 
     @Override
     public int readInt(long offset) {
         check(offset, 4);
-        return super.readInt(offset);
+        int v = super.readInt(offset);
+        checkOpen();
+        return v;
     }
 
     @Override
     public long readLong(long offset) {
         check(offset, 8);
-        return super.readLong(offset);
+        long v = super.readLong(offset);
+        checkOpen();
+        return v;
     }
 
     @Override
     public float readFloat(long offset) {
         check(offset, 4);
-        return super.readFloat(offset);
+        float v = super.readFloat(offset);
+        checkOpen();
+        return v;
     }
 
     @Override
     public double readDouble(long offset) {
         check(offset, 8);
-        return super.readDouble(offset);
+        double v = super.readDouble(offset);
+        checkOpen();
+        return v;
     }
 
     @Override
     public byte readVolatileByte(long offset) {
         check(offset, 1);
-        return super.readVolatileByte(offset);
+        byte v = super.readVolatileByte(offset);
+        checkOpen();
+        return v;
     }
 
     @Override
     public short readVolatileShort(long offset) {
         check(offset, 2);
-        return super.readVolatileShort(offset);
+        short v = super.readVolatileShort(offset);
+        checkOpen();
+        return v;
     }
 
     @Override
     public int readVolatileInt(long offset) {
         check(offset, 4);
-        return super.readVolatileInt(offset);
+        int v = super.readVolatileInt(offset);
+        checkOpen();
+        return v;
     }
 
     @Override
     public long readVolatileLong(long offset) {
         check(offset, 8);
-        return super.readVolatileLong(offset);
+        long v = super.readVolatileLong(offset);
+        checkOpen();
+        return v;
     }
 
     @Override
     public long read(long offsetInRDI, byte[] bytes, int offset, int length) {
         check(offsetInRDI, 0);
-        return super.read(offsetInRDI, bytes, offset, length);
+        long n = super.read(offsetInRDI, bytes, offset, length);
+        checkOpen();
+        return n;
     }
 
     @Override
     public void nativeRead(long position, long address, long size) {
         check(position, size);
         super.nativeRead(position, address, size);
+        checkOpen();
     }
 
     @NotNull

@@ -37,6 +37,21 @@ public abstract class OnceMapping implements Mapping {
         }
     }
 
+    @Override
+    public final Runnable retire() {
+        if (!unmapped.get()) {
+            replaceWithPlaceholder();
+        }
+        return this::unmap;
+    }
+
     /** Gives the memory back to the operating system; called at most once. */
     protected abstract void release();
+
+    /**
+     * Replaces the mapped range in place with private zero-filled memory that {@link #release()} frees
+     * as it would the mapping (see {@link Mapping#retire()}); does nothing where that is impossible.
+     */
+    protected void replaceWithPlaceholder() {
+    }
 }

@@ -6,6 +6,7 @@ import io.shmstore.ChangeListener;
 import io.shmstore.ChangeType;
 import io.shmstore.Codec;
 import io.shmstore.StoreCorruptedException;
+import io.shmstore.internal.memory.Lifecycle;
 import io.shmstore.internal.memory.MemoryFaults;
 import io.shmstore.internal.memory.SharedAtomics;
 import io.shmstore.memory.MemoryView;
@@ -20,6 +21,10 @@ import java.util.Objects;
 /**
  * The change feed ring of one store (protocol in {@link FeedLayout}). Writers append under the feed's
  * lock word; readers never lock and never write, except a sleeping cursor's waiter count.
+ *
+ * <p>Every call that reads the ring is a use of the store's {@link Lifecycle}, so a store closed
+ * meanwhile is unmapped only after it; a cursor asleep in {@code await} is woken by the close and
+ * returns false. A cursor's own buffer is freed by its close, or by the call in flight when it closed.
  */
 final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
     private static final Memory MEMORY = OS.memory();
@@ -36,10 +41,12 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
     private final Codec<K> keyCodec;
     private final Duration lockTimeout;
     private final String name;
+    private final Lifecycle store;
 
     ChangeRing(String name, MemoryView view, long viewOffset, int capacity, int recordSize, NamedMutex lock,
-               boolean writable, Codec<K> keyCodec, Duration lockTimeout) {
+               boolean writable, Codec<K> keyCodec, Duration lockTimeout, Lifecycle store) {
         this.name = name;
+        this.store = store;
         this.view = view;
         this.viewOffset = viewOffset;
         this.base = view.bytes().addressForRead(viewOffset);
@@ -92,7 +99,24 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
 
     @Override
     public long lastSequence() {
-        return published() - 1;
+        int use = store.enter();
+        try {
+            return published() - 1;
+        } finally {
+            store.exit(use);
+        }
+    }
+
+    /**
+     * Wakes every cursor asleep in {@code await} on this ring, in any process (others find nothing new
+     * and sleep again): used by the store's close, after which this process's sleepers return false.
+     */
+    void wakeSleepers() {
+        try {
+            view.wakeAll(viewOffset + FeedLayout.PUBLISHED_OFFSET);
+        } catch (IllegalStateException unmapped) {
+            // nothing was in flight, so the store was unmapped already, and no cursor of ours sleeps
+        }
     }
 
     @Override
@@ -102,7 +126,12 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
 
     @Override
     public ChangeCursor<K> cursor() {
-        return new Cursor(published());
+        int use = store.enter();
+        try {
+            return new Cursor(published());
+        } finally {
+            store.exit(use);
+        }
     }
 
     @Override
@@ -110,6 +139,7 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
         if (sequence < 0) {
             throw new IllegalArgumentException("sequence " + sequence + " is negative");
         }
+        store.checkOpen();
         return new Cursor(sequence);
     }
 
@@ -124,9 +154,9 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
     /** One reader's position; copies each record into its own scratch before trusting it. */
     private final class Cursor implements ChangeCursor<K> {
         private final Bytes<Void> key = Bytes.allocateElasticDirect(keyCapacity);
+        private final Lifecycle life = Lifecycle.confined("change cursor of store \"" + name + "\"");
         private long next;
         private long lost;
-        private boolean closed;
 
         Cursor(long next) {
             this.next = next;
@@ -135,13 +165,20 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
         @Override
         public int poll(ChangeListener<? super K> listener, int max) {
             Objects.requireNonNull(listener, "listener");
-            checkOpen();
+            int mine = life.enter();
             try {
-                int delivered = deliver(listener, max);
-                MemoryFaults.raisePending();
-                return delivered;
-            } catch (InternalError e) {
-                throw fault(e);
+                int use = store.enter();
+                try {
+                    int delivered = deliver(listener, max);
+                    MemoryFaults.raisePending();
+                    return delivered;
+                } catch (InternalError e) {
+                    throw fault(e);
+                } finally {
+                    store.exit(use);
+                }
+            } finally {
+                life.exit(mine);
             }
         }
 
@@ -206,15 +243,23 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
             }
         }
 
+        /** Returns false when the store is closed while this waits (see the class comment). */
         @Override
         public boolean await(Duration timeout) {
-            checkOpen();
+            int mine = life.enter();
             try {
-                boolean published = awaitPublished(timeout);
-                MemoryFaults.raisePending();
-                return published;
-            } catch (InternalError e) {
-                throw fault(e);
+                int use = store.enter();
+                try {
+                    boolean published = awaitPublished(timeout);
+                    MemoryFaults.raisePending();
+                    return published;
+                } catch (InternalError e) {
+                    throw fault(e);
+                } finally {
+                    store.exit(use);
+                }
+            } finally {
+                life.exit(mine);
             }
         }
 
@@ -227,14 +272,14 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
                     return true;
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0) {
+                if (left <= 0 || store.isClosed()) {
                     return false;
                 }
                 if (writable) {
                     SharedAtomics.addInt(base + FeedLayout.WAITERS_OFFSET, 1);
                 }
                 try {
-                    if (published() == published) {
+                    if (published() == published && !store.isClosed()) {
                         view.waitWhileEquals(wordOffset, (int) published, Duration.ofNanos(
                                 Math.min(left, writable ? MAX_SLEEP_NANOS : 1_000_000L)));
                     }
@@ -248,25 +293,21 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
 
         @Override
         public long nextSequence() {
+            life.checkOpen();
             return next;
         }
 
         @Override
         public long lost() {
+            life.checkOpen();
             return lost;
         }
 
+        /** Does not wait: a call in flight on another thread frees the buffer when it ends. */
         @Override
         public void close() {
-            if (!closed) {
-                closed = true;
-                key.releaseLast();
-            }
-        }
-
-        private void checkOpen() {
-            if (closed) {
-                throw new IllegalStateException("change cursor of store \"" + name + "\" is closed");
+            if (life.close(key::releaseLast)) {
+                life.awaitQuiet(0);
             }
         }
     }

@@ -12,7 +12,9 @@ import io.shmstore.StoreNotFoundException;
 import io.shmstore.StoreInspector;
 import io.shmstore.StoreStats;
 import io.shmstore.FullPolicy;
+import io.shmstore.internal.memory.Lifecycle;
 import io.shmstore.internal.memory.MemoryFaults;
+import io.shmstore.internal.memory.ViewBytesStore;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.NamedMutex;
@@ -57,6 +59,8 @@ import java.util.function.Supplier;
  */
 public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedStore<K, V> {
     private static final int CREATE_OR_OPEN_ATTEMPTS = 50;
+    /** How long {@link #close()} waits for the operations in flight before leaving the unmap to them. */
+    static final long CLOSE_WAIT_NANOS = 1_000_000_000L;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
     private static final int SCRATCH_TABLE_SIZE = 256;
     /** Threads' scratch by thread id modulo the size; see {@link #scratch()}. */
@@ -73,7 +77,8 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     private final boolean readOnly;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
-    private volatile boolean closed;
+    /** Counts the operations in flight, so that closing never unmaps under one (see {@link Lifecycle}). */
+    private final Lifecycle life;
 
     /** Per-thread buffers: the encoded key, the encoded value, and a copied entry. */
     private static final class Scratch {
@@ -122,12 +127,15 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         this.view = view;
         this.config = config;
         this.readOnly = readOnly;
+        this.life = Lifecycle.shared("store \"" + request.displayName() + "\"");
+        // every access to the view is an operation counted by life: the last one may unmap at once
+        ((ViewBytesStore) view.bytes()).unmapOnRelease();
         this.segments = new Segment[config.segments()];
         this.locks = new NamedMutex[config.segments()];
         long base = view.bytes().addressForRead(0);
         this.feedLock = view.lockAt(config.feedOffset() + FeedLayout.LOCK_OFFSET);
         this.feed = new ChangeRing<>(request.displayName(), view, config.feedOffset(), config.feedCapacity(),
-                config.recordSize(), feedLock, !readOnly, request.keyCodec(), request.lockTimeout());
+                config.recordSize(), feedLock, !readOnly, request.keyCodec(), request.lockTimeout(), life);
         try {
             for (int s = 0; s < segments.length; s++) {
                 long offset = StoreLayout.segmentOffset(config.segmentArea(), config.stride(), s);
@@ -263,11 +271,11 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
         @Override
         public void forEach(RawEntryVisitor visitor) {
-            store.checkOpen();
+            store.life.checkOpen();
             Bytes<Void> scratch = scratch().entry;
             for (Segment seg : store.segments) {
                 List<byte[][]> copies = new ArrayList<>();
-                store.onMapping(() -> {
+                store.use(() -> {
                     snapshot(seg, scratch, copies);
                     return null;
                 });
@@ -317,15 +325,19 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     @Override
     public V getUsing(K key, V reuse) {
-        checkOpen();
-        Scratch s = scratch();
-        long hash = encodeKey(s, key);
-        if (read(s, hash)) {
-            hits.increment();
-            return decode(s.entry, reuse, key);
+        int use = life.enter();
+        try {
+            Scratch s = scratch();
+            long hash = encodeKey(s, key);
+            if (read(s, hash)) {
+                hits.increment();
+                return decode(s.entry, reuse, key);
+            }
+            misses.increment();
+            return null;
+        } finally {
+            life.exit(use);
         }
-        misses.increment();
-        return null;
     }
 
     @Override
@@ -334,9 +346,13 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         if (k == null) {
             return false;
         }
-        checkOpen();
-        Scratch s = scratch();
-        return read(s, encodeKey(s, k));
+        int use = life.enter();
+        try {
+            Scratch s = scratch();
+            return read(s, encodeKey(s, k));
+        } finally {
+            life.exit(use);
+        }
     }
 
     /** Copies the live entry for the key encoded in {@code s} into {@code s.entry}; false when absent. */
@@ -352,8 +368,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     @Override
     public int size() {
-        checkOpen();
-        return onMapping(this::count);
+        return use(this::count);
     }
 
     private int count() {
@@ -398,6 +413,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         K k = castKey(key);
         if (k == null) {
             Objects.requireNonNull(key, "key");
+            life.checkOpen();
             checkWritable();
             return null;
         }
@@ -483,8 +499,17 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     private V update(K key, BiFunction<? super K, ? super V, ? extends V> fn, boolean returnOld, boolean blindWrite,
                      boolean keepIfSame, boolean userCode) {
         Objects.requireNonNull(key, "key");
-        checkWritable();
-        Scratch s = scratch();
+        int use = life.enter();
+        try {
+            checkWritable();
+            return update(key, fn, returnOld, blindWrite, keepIfSame, userCode, scratch());
+        } finally {
+            life.exit(use);
+        }
+    }
+
+    private V update(K key, BiFunction<? super K, ? super V, ? extends V> fn, boolean returnOld, boolean blindWrite,
+                     boolean keepIfSame, boolean userCode, Scratch s) {
         long hash = encodeKey(s, key);
         Segment seg = segmentFor(hash);
         long now = System.currentTimeMillis();
@@ -547,8 +572,8 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     @Override
     public void clear() {
-        checkWritable();
-        onMapping(() -> {
+        use(() -> {
+            checkWritable();
             for (Segment seg : segments) {
                 seg.lock();
                 try {
@@ -564,7 +589,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     @Override
     public ChangeFeed<K> changes() {
-        checkOpen();
+        life.checkOpen();
         return feed;
     }
 
@@ -572,7 +597,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     @Override
     public Set<Entry<K, V>> entrySet() {
-        checkOpen();
+        life.checkOpen();
         return new AbstractSet<>() {
             @Override
             public Iterator<Entry<K, V>> iterator() {
@@ -614,19 +639,23 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
         @Override
         public boolean hasNext() {
-            checkOpen();
-            while (position >= batch.size() && segment < segments.length) {
-                batch.clear();
-                position = 0;
-                Bytes<Void> scratch = scratch().entry;
-                try {
-                    segments[segment++].snapshot(scratch, System.currentTimeMillis(), copy -> batch.add(decodeEntry(copy)));
-                    MemoryFaults.raisePending();
-                } catch (InternalError e) {
-                    throw fault(e);
+            int use = life.enter();
+            try {
+                while (position >= batch.size() && segment < segments.length) {
+                    batch.clear();
+                    position = 0;
+                    Bytes<Void> scratch = scratch().entry;
+                    try {
+                        segments[segment++].snapshot(scratch, System.currentTimeMillis(), copy -> batch.add(decodeEntry(copy)));
+                        MemoryFaults.raisePending();
+                    } catch (InternalError e) {
+                        throw fault(e);
+                    }
                 }
+                return position < batch.size();
+            } finally {
+                life.exit(use);
             }
-            return position < batch.size();
         }
 
         @Override
@@ -678,8 +707,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     @Override
     public StoreStats stats() {
-        checkOpen();
-        return onMapping(this::readStats);
+        return use(this::readStats);
     }
 
     private StoreStats readStats() {
@@ -704,9 +732,9 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     @Override
     public List<String> verify() {
-        checkWritable();
         List<String> problems = new ArrayList<>();
-        onMapping(() -> {
+        use(() -> {
+            checkWritable();
             for (Segment seg : segments) {
                 seg.lock();
                 try {
@@ -730,29 +758,45 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         return readOnly;
     }
 
+    /**
+     * Closes the store. Operations in flight on other threads finish (a cursor's {@code await} returns
+     * false); every call that starts later throws {@link IllegalStateException}. The handle detaches
+     * from the named mapping now; the mapping itself is unmapped when the last operation in flight
+     * ends, which this method waits for up to {@link #CLOSE_WAIT_NANOS}. A writer never leaves a
+     * segment lock held: it releases it before its operation ends. Idempotent.
+     */
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            onMapping(() -> {
-                closeLocks();
-                view.close();
+    public void close() {
+        shutdown(false);
+    }
+
+    /** Removes the store's name now, then closes as {@link #close()} does. */
+    @Override
+    public void destroy() {
+        life.checkOpen();
+        shutdown(true);
+    }
+
+    private void shutdown(boolean destroy) {
+        if (!life.close(this::unmap)) {
+            return;
+        }
+        try {
+            feed.wakeSleepers();
+            if (destroy) {
+                memory.destroy();
+            } else {
                 memory.close();
-                return null;
-            });
+            }
+        } finally {
+            life.awaitQuiet(CLOSE_WAIT_NANOS);
         }
     }
 
-    @Override
-    public synchronized void destroy() {
-        checkOpen();
-        closed = true;
-        onMapping(() -> {
-            closeLocks();
-            view.close();
-            memory.destroy();
-            return null;
-        });
+    /** After the last operation: the segment locks, then the view they reserve. */
+    private void unmap() {
+        closeLocks();
+        view.close();
     }
 
     private void closeLocks() {
@@ -769,7 +813,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     /** As {@link AbstractMap#toString()} (every entry) while open, as ConcurrentHashMap does. */
     @Override
     public String toString() {
-        return closed ? "SharedStore[" + name() + ", closed]" : super.toString();
+        return life.isClosed() ? "SharedStore[" + name() + ", closed]" : super.toString();
     }
 
     // ---------------------------------------------------------------- helpers
@@ -789,17 +833,20 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     }
 
     /**
-     * Runs an operation on the mapping, raising a fault of its accesses here and as the typed
-     * exception. The hot paths (lookups through {@link #read}, the write path, iteration) write the
-     * same try and catch out, where a capturing lambda would allocate.
+     * Runs an operation on the mapping as one use of the store ({@link Lifecycle}), raising a fault of
+     * its accesses here and as the typed exception. The hot paths (lookups through {@link #read}, the
+     * write path, iteration) write the same out, where a capturing lambda would allocate.
      */
-    private <T> T onMapping(Supplier<T> op) {
+    private <T> T use(Supplier<T> op) {
+        int use = life.enter();
         try {
             T result = op.get();
             MemoryFaults.raisePending();
             return result;
         } catch (InternalError e) {
             throw fault(e);
+        } finally {
+            life.exit(use);
         }
     }
 
@@ -851,14 +898,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         return request.keyType().isInstance(key) ? request.keyType().cast(key) : null;
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("store \"" + name() + "\" is closed");
-        }
-    }
-
     private void checkWritable() {
-        checkOpen();
         if (readOnly) {
             throw new ReadOnlyStoreException("store \"" + name() + "\" was opened read-only");
         }

@@ -44,6 +44,8 @@ public final class EventWord {
     private final long address;
     private final Waiter waiter;
     private final EventMode mode;
+    /** Set when the handle closes: a thread waiting here returns false within microseconds. */
+    private volatile boolean cancelled;
 
     public EventWord(long address, Waiter waiter) {
         this.address = address;
@@ -74,7 +76,16 @@ public final class EventWord {
         MEMORY.writeVolatileInt(address + STATE_OFFSET, 0);
     }
 
-    /** True when signalled within {@code timeoutNanos}, false on timeout. */
+    /**
+     * Makes threads waiting in {@link #await} through this object return false. The wake reaches this
+     * word's sleepers in every process; the others find nothing signalled and sleep again.
+     */
+    public void cancelWaits() {
+        cancelled = true;
+        waiter.wake(address + STATE_OFFSET, Integer.MAX_VALUE);
+    }
+
+    /** True when signalled within {@code timeoutNanos}, false on timeout or {@link #cancelWaits()}. */
     public boolean await(long timeoutNanos) {
         // only differences of nanoTime are compared, so a deadline that overflows (a timeout of
         // Long.MAX_VALUE) still leaves a positive time left; nanoTime itself may be negative
@@ -84,12 +95,12 @@ public final class EventWord {
                 return true;
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            if (left <= 0 || cancelled) {
                 return false;
             }
             SharedAtomics.addInt(address + WAITERS_OFFSET, 1);
             try {
-                if (MEMORY.readVolatileInt(address + STATE_OFFSET) == 0) {
+                if (MEMORY.readVolatileInt(address + STATE_OFFSET) == 0 && !cancelled) {
                     waiter.await(address + STATE_OFFSET, 0, Math.min(left, MAX_SLEEP_NANOS));
                 }
             } finally {

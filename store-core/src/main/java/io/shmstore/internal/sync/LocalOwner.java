@@ -14,6 +14,13 @@ public final class LocalOwner {
     private final Object key;
     private int handles;
     volatile Thread owner;
+    /**
+     * The use the owning thread holds on the handle it acquired through ({@link LockWordMutex}): ended
+     * by the release, through whichever handle, or by the thread that takes over from a dead owner
+     * thread. Written and read only by the owning thread.
+     */
+    LockWordMutex leaseHandle;
+    int leaseToken;
 
     private LocalOwner(Object key) {
         this.key = key;

@@ -65,6 +65,8 @@ public final class LockWord {
     private final LocalOwner local;
     private final String name;
     private final long self;
+    /** Set when the handle closes: a thread waiting here gives up within one sleep. */
+    private volatile boolean cancelled;
 
     /**
      * @param address 8-byte aligned address of the 16 bytes in a shared, writable mapping
@@ -114,6 +116,9 @@ public final class LockWord {
         // Long.MAX_VALUE) still leaves a positive time left; nanoTime itself may be negative
         long deadline = System.nanoTime() + Math.max(0, timeoutNanos);
         while (true) {
+            if (cancelled) {
+                throw new IllegalStateException(name + " was closed while this thread waited for it");
+            }
             long w = MEMORY.readVolatileLong(address);
             if (w == 0) {
                 if (SharedAtomics.compareAndSwapLong(address, 0, self)) {
@@ -142,6 +147,14 @@ public final class LockWord {
                 SharedAtomics.addInt(address + WAITERS_OFFSET, -1);
             }
         }
+    }
+
+    /**
+     * Makes threads waiting in {@link #acquire} through this object give up with
+     * {@link IllegalStateException} within one sleep ({@value #LIVENESS_CHECK_NANOS} ns at most).
+     */
+    public void cancelWaits() {
+        cancelled = true;
     }
 
     /** @throws IllegalMonitorStateException when the calling thread does not hold the lock */

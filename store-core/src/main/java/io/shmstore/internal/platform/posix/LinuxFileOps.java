@@ -108,6 +108,17 @@ final class LinuxFileOps implements FileOps {
         protected void release() {
             LinuxLibc.munmap(address(), length());
         }
+
+        /**
+         * {@code mmap(MAP_FIXED)} replaces the file's pages atomically: no other mapping can take the
+         * range in between, and an access racing the call sees the file or the zeros, never a hole.
+         * The placeholder reserves no swap and costs memory only for pages a late writer touches.
+         */
+        @Override
+        protected void replaceWithPlaceholder() {
+            LinuxLibc.mmap(address(), length(), LinuxLibc.PROT_READ | LinuxLibc.PROT_WRITE,
+                    LinuxLibc.MAP_PRIVATE | LinuxLibc.MAP_ANONYMOUS | LinuxLibc.MAP_FIXED | LinuxLibc.MAP_NORESERVE, -1, 0);
+        }
     }
 
     @Override

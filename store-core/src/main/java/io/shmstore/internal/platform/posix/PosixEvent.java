@@ -1,16 +1,22 @@
 package io.shmstore.internal.platform.posix;
 
+import io.shmstore.internal.memory.Lifecycle;
 import io.shmstore.internal.platform.EventHandle;
 import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.sync.EventWord;
+import io.shmstore.internal.sync.LockWordMutex;
 import io.shmstore.memory.EventMode;
 
-/** A named event: an {@link EventWord} at offset 0 of an EVENT object's user area. */
+/**
+ * A named event: an {@link EventWord} at offset 0 of an EVENT object's user area. Every call is a use
+ * of the handle's {@link Lifecycle}, so closing it while another thread signals or waits never unmaps
+ * the word under that thread: a waiter returns false, and the word is unmapped after the last call.
+ */
 final class PosixEvent implements EventHandle {
     private final PosixRegion region;
     private final Mapping word;
     private final EventWord event;
-    private volatile boolean closed;
+    private final Lifecycle life;
 
     PosixEvent(PosixRegion region, PosixBackend backend) {
         this.region = region;
@@ -21,24 +27,37 @@ final class PosixEvent implements EventHandle {
             throw e;
         }
         this.event = new EventWord(word.address(), backend.waiter());
+        this.life = Lifecycle.shared("event \"" + region.name() + "\"");
     }
 
     @Override
     public void signal() {
-        checkOpen();
-        event.signal();
+        int use = life.enter();
+        try {
+            event.signal();
+        } finally {
+            life.exit(use);
+        }
     }
 
     @Override
     public void reset() {
-        checkOpen();
-        event.reset();
+        int use = life.enter();
+        try {
+            event.reset();
+        } finally {
+            life.exit(use);
+        }
     }
 
     @Override
     public boolean await(long timeoutNanos) {
-        checkOpen();
-        return event.await(timeoutNanos);
+        int use = life.enter();
+        try {
+            return event.await(timeoutNanos);
+        } finally {
+            life.exit(use);
+        }
     }
 
     @Override
@@ -52,17 +71,15 @@ final class PosixEvent implements EventHandle {
     }
 
     @Override
-    public synchronized void close() {
-        if (!closed) {
-            closed = true;
-            word.unmap();
-            region.close();
+    public void close() {
+        if (life.close(this::unmap)) {
+            event.cancelWaits();
+            life.awaitQuiet(LockWordMutex.CLOSE_WAIT_NANOS);
         }
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("event \"" + region.name() + "\" is closed");
-        }
+    private void unmap() {
+        word.unmap();
+        region.close();
     }
 }

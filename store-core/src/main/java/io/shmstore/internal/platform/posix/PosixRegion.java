@@ -180,6 +180,11 @@ final class PosixRegion extends AbstractRegion {
         public void unmap() {
             base.unmap();
         }
+
+        @Override
+        public Runnable retire() {
+            return base.retire();
+        }
     }
 
     /** The user area's first bytes, mapped for a mutex or event word; unmapped on close by the caller. */
