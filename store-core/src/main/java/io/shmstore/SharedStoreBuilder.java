@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 
@@ -39,6 +40,7 @@ public final class SharedStoreBuilder<K, V> {
     private Set<PosixFilePermission> permissions;
     private Duration lockTimeout;
     private int changeFeedCapacity = -1;
+    private final Set<String> trustedOwners = new LinkedHashSet<>();
 
     SharedStoreBuilder(Class<K> keyType, Class<V> valueType) {
         this.keyType = Objects.requireNonNull(keyType, "keyType");
@@ -117,11 +119,26 @@ public final class SharedStoreBuilder<K, V> {
         return this;
     }
 
-    /** Entries become invisible this long after they were written, and their space is reclaimed. */
+    /**
+     * Entries become invisible this long after they were written, and their space is reclaimed. From
+     * 1 ms to {@code Long.MAX_VALUE} ms (292 million years): the header counts it in milliseconds, so a
+     * longer duration is refused rather than cut short. Entries that should never expire need no
+     * expiry: leave it unset.
+     */
     public SharedStoreBuilder<K, V> expireAfterWrite(Duration value) {
         Objects.requireNonNull(value, "expireAfterWrite");
         once(expireAfterWrite == null, "expireAfterWrite was already set to " + expireAfterWrite);
-        if (value.isNegative() || value.isZero() || value.toMillis() < 1) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("expireAfterWrite " + value + " must be at least 1 ms");
+        }
+        long millis;
+        try {
+            millis = value.toMillis();
+        } catch (ArithmeticException tooLong) {
+            throw new IllegalArgumentException("expireAfterWrite " + value + " is too long to count in milliseconds:"
+                    + " use at most " + Long.MAX_VALUE + " ms, or leave it unset so that entries never expire", tooLong);
+        }
+        if (millis < 1) {
             throw new IllegalArgumentException("expireAfterWrite " + value + " must be at least 1 ms");
         }
         this.expireAfterWrite = value;
@@ -147,6 +164,23 @@ public final class SharedStoreBuilder<K, V> {
     public SharedStoreBuilder<K, V> permissions(String rwx) {
         // through SharedMemory's parser: the JDK's own says only "Invalid mode", not which string
         return permissions(SharedMemory.parsePermissions(rwx));
+    }
+
+    /**
+     * Also opens an existing store that {@code user} owns, as {@link SharedMemory.Builder#trustOwner}
+     * does for a mapping: without it, a store owned by anyone but this process's user or root is refused
+     * with {@link UntrustedOwnerException}, since another user may have created the name first to read
+     * what this process writes or to feed it forged data. Once per user; it applies to every open,
+     * {@link #createOrOpen} and {@link #openReadOnly} included.
+     *
+     * @param user a user name, or a numeric uid as {@code chown} takes one; on Windows an account name
+     *             or a SID string
+     */
+    public SharedStoreBuilder<K, V> trustOwner(String user) {
+        SharedMemory.checkOwner(user);
+        once(!trustedOwners.contains(user), "owner \"" + user + "\" was already trusted");
+        trustedOwners.add(user);
+        return this;
     }
 
     /**
@@ -219,7 +253,8 @@ public final class SharedStoreBuilder<K, V> {
         return new StoreRequest<>(name, file, keyType, valueType, kc, vc, entries > 0 ? entries : DEFAULT_ENTRIES,
                 avgKey, avgValue, Math.max(segments, 0), fullPolicy != null ? fullPolicy : FullPolicy.REJECT,
                 expireAfterWrite != null ? expireAfterWrite.toMillis() : 0, lifetime, permissions,
-                lockTimeout != null ? lockTimeout : Duration.ofSeconds(10), Math.max(changeFeedCapacity, 0));
+                lockTimeout != null ? lockTimeout : Duration.ofSeconds(10), Math.max(changeFeedCapacity, 0),
+                trustedOwners);
     }
 
     /** A fixed-size built-in codec makes an average size a contradiction unless it is that size. */

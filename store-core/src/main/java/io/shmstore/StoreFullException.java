@@ -1,7 +1,8 @@
 package io.shmstore;
 
 /**
- * Space ran out: the store's capacity, an attach table, or the file system that backs a mapping.
+ * Space ran out: the store's capacity, or the file system that backs a mapping. (A full attach table
+ * is {@link TooManyHandlesException}: leaking handles, not a lack of space.)
  */
 public class StoreFullException extends StoreException {
     private static final long serialVersionUID = 1L;

@@ -38,11 +38,22 @@ public final class NamedEvent implements AutoCloseable {
     }
 
     public static NamedEvent createOrOpen(String name, EventMode mode, Set<PosixFilePermission> permissions) {
+        return createOrOpen(name, mode, permissions, Set.of());
+    }
+
+    /**
+     * As {@link #createOrOpen(String, EventMode, Set)}, also opening an existing event that one of
+     * {@code trustedOwners} owns: users as {@link SharedMemory.Builder#trustOwner} takes them. Any other
+     * owner but this process's user and root is refused with {@link io.shmstore.UntrustedOwnerException}.
+     */
+    public static NamedEvent createOrOpen(String name, EventMode mode, Set<PosixFilePermission> permissions,
+                                          Set<String> trustedOwners) {
         Names.check(name);
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(permissions, "permissions");
+        Objects.requireNonNull(trustedOwners, "trustedOwners").forEach(SharedMemory::checkOwner);
         return new NamedEvent(Backends.current().event(new ObjectSpec(name, null, ObjectType.EVENT, OBJECT_SIZE,
-                Set.copyOf(permissions), Lifetime.UNTIL_LAST_CLOSE), mode));
+                Set.copyOf(permissions), Lifetime.UNTIL_LAST_CLOSE, null, trustedOwners), mode));
     }
 
     public void signal() {

@@ -61,10 +61,20 @@ public final class NamedMutex implements AutoCloseable {
 
     /** As {@link #createOrOpen(String)}, with the permissions a created mutex gets. */
     public static NamedMutex createOrOpen(String name, Set<PosixFilePermission> permissions) {
+        return createOrOpen(name, permissions, Set.of());
+    }
+
+    /**
+     * As {@link #createOrOpen(String, Set)}, also opening an existing mutex that one of {@code trustedOwners}
+     * owns: users as {@link SharedMemory.Builder#trustOwner} takes them. Any other owner but this
+     * process's user and root is refused with {@link io.shmstore.UntrustedOwnerException}.
+     */
+    public static NamedMutex createOrOpen(String name, Set<PosixFilePermission> permissions, Set<String> trustedOwners) {
         Names.check(name);
         Objects.requireNonNull(permissions, "permissions");
+        Objects.requireNonNull(trustedOwners, "trustedOwners").forEach(SharedMemory::checkOwner);
         return new NamedMutex(Backends.current().mutex(new ObjectSpec(name, null, ObjectType.MUTEX, OBJECT_SIZE,
-                Set.copyOf(permissions), Lifetime.UNTIL_LAST_CLOSE)));
+                Set.copyOf(permissions), Lifetime.UNTIL_LAST_CLOSE, null, trustedOwners)));
     }
 
     /**

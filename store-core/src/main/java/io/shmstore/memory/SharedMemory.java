@@ -2,6 +2,7 @@ package io.shmstore.memory;
 
 import io.shmstore.IncompatibleStoreException;
 import io.shmstore.ReadOnlyStoreException;
+import io.shmstore.UntrustedOwnerException;
 import io.shmstore.internal.memory.ViewBytesStore;
 import io.shmstore.internal.platform.Backend;
 import io.shmstore.internal.platform.Backends;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -39,8 +41,10 @@ import java.util.function.Consumer;
  * <p>Memory-only mappings live in the shm directory ({@code /dev/shm} on Linux; see
  * {@code shmstore.dir}) and default to {@link Lifetime#UNTIL_LAST_CLOSE}; file-backed ones
  * ({@link #createBackedBy}) default to {@link Lifetime#PERSISTENT}. New objects are owner-only (0600)
- * unless {@link Builder#permissions} widens them. Names share one namespace with {@link NamedMutex}
- * and {@link NamedEvent}. A handle is thread-safe.
+ * unless {@link Builder#permissions} widens them. An existing object is opened only when it belongs to
+ * this process's user, to root, or to a user allowed with {@link Builder#trustOwner}; any other owner
+ * gets {@link UntrustedOwnerException}. Names share one namespace with {@link NamedMutex} and
+ * {@link NamedEvent}. A handle is thread-safe.
  */
 public final class SharedMemory implements AutoCloseable {
     /** Owner read and write: the default permissions of every new object. */
@@ -112,6 +116,18 @@ public final class SharedMemory implements AutoCloseable {
                     + " must include owner read and write");
         }
         return perms;
+    }
+
+    /**
+     * Returns {@code user} if {@code trustOwner} may name it: a user of this host, by name or (on POSIX)
+     * by numeric uid, or (on Windows) by account name or SID string.
+     *
+     * @throws IllegalArgumentException naming {@code user} when this host has no such user
+     */
+    public static String checkOwner(String user) {
+        Objects.requireNonNull(user, "user");
+        Backends.current().checkUser(user);
+        return user;
     }
 
     /** Options for a memory-only mapping. The name is checked now, before the file system is touched. */
@@ -203,6 +219,7 @@ public final class SharedMemory implements AutoCloseable {
         private Set<PosixFilePermission> permissions;
         private Lifetime lifetime;
         private Consumer<MemoryView> initializer;
+        private final Set<String> trustedOwners = new LinkedHashSet<>();
 
         private Builder(String name, Path file) {
             this.name = name;
@@ -262,6 +279,26 @@ public final class SharedMemory implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Also opens an existing object that {@code user} owns. Without it, an object owned by anyone but
+         * this process's user or root is refused with {@link UntrustedOwnerException}: in a directory
+         * every user may write, such as {@code /dev/shm}, another user can create the name first, with
+         * permissions that let everyone in, to read what this process writes or to feed it forged data.
+         * Call it once per user to allow; it applies to every open, {@link #createOrOpen} included.
+         *
+         * @param user a user name, or a numeric uid as {@code chown} takes one; on Windows an account
+         *             name or a SID string
+         * @throws IllegalArgumentException naming {@code user} when this host has no such user
+         * @throws IllegalStateException    when {@code user} is already trusted
+         */
+        public Builder trustOwner(String user) {
+            checkOwner(user);
+            if (!trustedOwners.add(user)) {
+                throw new IllegalStateException("owner \"" + user + "\" was already trusted");
+            }
+            return this;
+        }
+
         public SharedMemory create() {
             return new SharedMemory(Backends.current().create(spec(true)));
         }
@@ -279,12 +316,28 @@ public final class SharedMemory implements AutoCloseable {
 
         public SharedMemory open(Access access) {
             Objects.requireNonNull(access, "access");
+            checkNoCreateOptions("open()");
+            return new SharedMemory(Backends.current().open(spec(false), access));
+        }
+
+        /**
+         * Opens the mapping read-only as an observer, for tools that look at objects and must change
+         * nothing: the handle takes no part in the mapping's lifetime. It does not keep an
+         * {@link Lifetime#UNTIL_LAST_CLOSE} mapping alive, and, unlike every other open, it does not
+         * remove one that every process left without closing it. On Windows, where the kernel counts
+         * handles, it is an ordinary read-only open.
+         */
+        public SharedMemory observe() {
+            checkNoCreateOptions("observe()");
+            return new SharedMemory(Backends.current().observe(spec(false)));
+        }
+
+        private void checkNoCreateOptions(String call) {
             if (permissions != null || lifetime != null || initializer != null) {
-                throw new IllegalStateException("permissions and lifetime apply when creating; open() got "
+                throw new IllegalStateException("permissions and lifetime apply when creating; " + call + " got "
                         + (permissions != null ? "permissions " + PosixFilePermissions.toString(permissions) : "")
                         + (lifetime != null ? " lifetime " + lifetime : ""));
             }
-            return new SharedMemory(Backends.current().open(spec(false), access));
         }
 
         private ObjectSpec spec(boolean creating) {
@@ -301,14 +354,18 @@ public final class SharedMemory implements AutoCloseable {
                     init.accept(view);
                 }
             };
-            return new ObjectSpec(name, file, ObjectType.MEMORY, Math.max(size, 0), perms, lt, raw);
+            return new ObjectSpec(name, file, ObjectType.MEMORY, Math.max(size, 0), perms, lt, raw, trustedOwners);
         }
     }
 
     /**
-     * The named objects (mappings, mutexes, events) of the shm directory, with their sizes, creators
-     * and the live processes that have them open; read without opening any. Empty on Windows, which
-     * cannot enumerate named kernel objects.
+     * The named objects (mappings, mutexes, events) of the shm directory, with their sizes, owners,
+     * creators and the live processes that have them open; read without opening any for writing, so
+     * listing changes nothing. A name that is not a regular file (a FIFO, a directory, a device, a
+     * socket, a symbolic link) is reported as "not a ShmStore object: FIFO" and so on, and is never
+     * opened. Empty on Windows, which cannot enumerate named kernel objects.
+     *
+     * @throws io.shmstore.StoreNotFoundException naming the directory when it does not exist
      */
     public static java.util.List<NamedObjectInfo> list() {
         return Backends.current().list();

@@ -9,9 +9,13 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The other process in cross-process tests. Each command prints result lines on stdout; commands that
@@ -19,6 +23,8 @@ import java.util.List;
  */
 public final class MemoryChild {
     private static final BufferedReader IN = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    /** What the "squat" command writes at offset 0 of its mappings. */
+    static final long SQUATTER_MARK = 0x5155_4154_5445_52L;
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
@@ -84,6 +90,10 @@ public final class MemoryChild {
                 readOnlyWrites(args[1]);
                 break;
             }
+            case "squat": {
+                squat(args[1], Path.of(args[2]));
+                break;
+            }
             default:
                 throw new IllegalArgumentException("unknown command " + args[0]);
         }
@@ -133,6 +143,28 @@ public final class MemoryChild {
                 say("OTHER " + o);
             }
             say("FIRST " + bs.readLong(0));
+        }
+    }
+
+    /**
+     * As a user who takes names before their rightful creator: a mapping {@code name}, a mapping in
+     * {@code file}, a mutex {@code name.lock} and an event {@code name.ready}, all open to everyone,
+     * each mapping holding {@link #SQUATTER_MARK} at offset 0. Holds them until "exit".
+     */
+    @SuppressWarnings("try") // the mutex and the event are only held open
+    private static void squat(String name, Path file) throws Exception {
+        Set<PosixFilePermission> everyone = PosixFilePermissions.fromString("rw-rw-rw-");
+        try (SharedMemory mem = SharedMemory.named(name).size(4096).permissions(everyone).create();
+             SharedMemory backed = SharedMemory.backedBy(file).size(4096).permissions(everyone).create();
+             NamedMutex mutex = NamedMutex.createOrOpen(name + ".lock", everyone);
+             NamedEvent event = NamedEvent.createOrOpen(name + ".ready", EventMode.AUTO_RESET, everyone)) {
+            for (SharedMemory m : List.of(mem, backed)) {
+                try (MemoryView view = m.map()) {
+                    view.bytes().writeVolatileLong(0, SQUATTER_MARK);
+                }
+            }
+            say("SQUATTING");
+            waitFor("exit");
         }
     }
 

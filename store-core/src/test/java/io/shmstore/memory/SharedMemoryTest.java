@@ -4,8 +4,10 @@ import io.shmstore.IncompatibleStoreException;
 import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.StoreExistsException;
 import io.shmstore.StoreNotFoundException;
+import io.shmstore.TooManyHandlesException;
 import io.shmstore.testing.ChildJvm;
 import io.shmstore.testing.ShmDirExtension;
+import io.shmstore.testing.SpecialFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -19,12 +21,16 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The named-memory contract. Runs once per backend: Surefire runs this package with the default
@@ -411,6 +417,93 @@ class SharedMemoryTest {
             assertThat(all.get(1).type()).isEqualTo("mutex");
             assertThat(all.get(2).type()).isEqualTo("not a ShmStore object");
         }
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void aFifoADirectoryASocketOrADeviceAtANameIsRefusedNamingWhatIsThere() throws IOException {
+        Path dir = ShmDirExtension.dir();
+        Map<String, String> found = new LinkedHashMap<>();
+        SpecialFiles.fifo(dir.resolve("shmstore.fifo"), "0600");
+        found.put("fifo", "a FIFO");
+        Files.createDirectory(dir.resolve("shmstore.dir"));
+        found.put("dir", "a directory");
+        SpecialFiles.socket(dir.resolve("shmstore.sock"));
+        found.put("sock", "a socket");
+        if (SpecialFiles.nullDevice(dir.resolve("shmstore.dev")) == null) {
+            found.put("dev", "a character device");
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> found.forEach((name, what) -> {
+            String is = "is not a ShmStore object: it is " + what;
+            assertThatThrownBy(() -> SharedMemory.open(name)).as(name).isInstanceOf(IncompatibleStoreException.class)
+                    .hasMessageContaining(is);
+            assertThatThrownBy(() -> SharedMemory.open(name, Access.READ_ONLY)).as(name)
+                    .isInstanceOf(IncompatibleStoreException.class).hasMessageContaining(is);
+            assertThatThrownBy(() -> SharedMemory.createOrOpen(name, 4096)).as(name)
+                    .isInstanceOf(IncompatibleStoreException.class).hasMessageContaining(is);
+            assertThatThrownBy(() -> NamedMutex.createOrOpen(name)).as(name)
+                    .isInstanceOf(IncompatibleStoreException.class).hasMessageContaining(is);
+            assertThatThrownBy(() -> SharedMemory.create(name, 4096)).as(name)
+                    .isInstanceOf(StoreExistsException.class).hasMessageContaining(is);
+        }), "opening a name that is not a regular file must not block");
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void listReportsNamesThatAreNotRegularFilesWithoutBlockingOnThem() throws IOException {
+        Path dir = ShmDirExtension.dir();
+        SpecialFiles.fifo(dir.resolve("shmstore.fifo"), "0600");
+        Files.createDirectory(dir.resolve("shmstore.dir"));
+        Files.createSymbolicLink(dir.resolve("shmstore.link"), dir.resolve("shmstore.fifo"));
+        try (SharedMemory mem = SharedMemory.create("real", 4096)) {
+            List<NamedObjectInfo> all = assertTimeoutPreemptively(Duration.ofSeconds(20), SharedMemory::list,
+                    "list() must not block on a FIFO");
+            assertThat(all).extracting(NamedObjectInfo::name, NamedObjectInfo::type).containsExactly(
+                    tuple("dir", "not a ShmStore object: directory"),
+                    tuple("fifo", "not a ShmStore object: FIFO"),
+                    tuple("link", "not a ShmStore object: symbolic link"),
+                    tuple("real", "memory mapping"));
+            assertThat(all.get(3).owner()).isEqualTo(System.getProperty("user.name"));
+        }
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void listOfAMissingDirectoryIsStoreNotFoundNamingIt() {
+        Path missing = ShmDirExtension.dir().resolve("missing");
+        System.setProperty("shmstore.dir", missing.toString());
+        try {
+            assertThatThrownBy(SharedMemory::list).isInstanceOf(StoreNotFoundException.class)
+                    .hasMessageContaining(missing.toString());
+        } finally {
+            System.setProperty("shmstore.dir", missing.getParent().toString());
+        }
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void leakedHandlesEndInTooManyHandlesSayingWhoHoldsThemNotStoreFull() {
+        // Windows counts handles in the kernel; POSIX objects keep one attach entry per open handle
+        List<SharedMemory> leaked = new ArrayList<>();
+        try {
+            leaked.add(SharedMemory.create("leaky", 4096));
+            RuntimeException refused = null;
+            while (refused == null && leaked.size() <= 100_000) {
+                try {
+                    leaked.add(SharedMemory.open("leaky"));
+                } catch (RuntimeException e) {
+                    refused = e;
+                }
+            }
+            assertThat(refused).isInstanceOf(TooManyHandlesException.class)
+                    .isNotInstanceOf(io.shmstore.StoreFullException.class)
+                    .hasMessageContaining("\"leaky\"")
+                    .hasMessageContaining("this process holds " + leaked.size())
+                    .hasMessageContaining("close");
+        } finally {
+            leaked.forEach(SharedMemory::close);
+        }
+        assertThat(ShmDirExtension.dir().resolve("shmstore.leaky")).doesNotExist();
     }
 
     @Test

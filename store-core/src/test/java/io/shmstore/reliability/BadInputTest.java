@@ -20,6 +20,7 @@ import io.shmstore.memory.NamedEvent;
 import io.shmstore.memory.NamedMutex;
 import io.shmstore.memory.SharedMemory;
 import io.shmstore.testing.ShmDirExtension;
+import io.shmstore.testing.SpecialFiles;
 import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -130,6 +131,26 @@ class BadInputTest {
                 f -> SharedMemory.createOrOpen("memory", 8192)));
         rows.add(row("createOrOpen: size 0", IllegalArgumentException.class, "size 0",
                 f -> SharedMemory.createOrOpen("m", 0)));
+        rows.add(row("create: a directory at the name", StoreExistsException.class, "it is a directory", f -> {
+            Files.createDirectory(f.dir.resolve("shmstore.folder"));
+            SharedMemory.create("folder", 10);
+        }));
+        rows.add(row("create: a symbolic link at the name", StoreExistsException.class, "it is a symbolic link", f -> {
+            Files.createSymbolicLink(f.dir.resolve("shmstore.link"), f.dir.resolve("shmstore.memory"));
+            SharedMemory.create("link", 10);
+        }));
+        rows.add(row("create: a FIFO at the name", StoreExistsException.class, "it is a FIFO", f -> {
+            SpecialFiles.fifo(f.dir.resolve("shmstore.pipe"), "0600");
+            SharedMemory.create("pipe", 10);
+        }));
+        rows.add(row("open: a directory at the name", IncompatibleStoreException.class, "it is a directory", f -> {
+            Files.createDirectory(f.dir.resolve("shmstore.folder"));
+            SharedMemory.open("folder");
+        }));
+        rows.add(row("builder: trustOwner of a user this host does not have", IllegalArgumentException.class,
+                "\"no-such-user-4711\"", f -> SharedMemory.named("m").trustOwner("no-such-user-4711")));
+        rows.add(row("builder: trustOwner null", NullPointerException.class, "user",
+                f -> SharedMemory.named("m").trustOwner(null)));
         rows.add(row("createBackedBy: null file", NullPointerException.class, "file",
                 f -> SharedMemory.createBackedBy(null, 10)));
         rows.add(row("createBackedBy: size -1", IllegalArgumentException.class, "size -1",
@@ -179,6 +200,11 @@ class BadInputTest {
         rows.add(row("mutex: bad name", IllegalArgumentException.class, "a b", f -> NamedMutex.createOrOpen("a b")));
         rows.add(row("mutex: null permissions", NullPointerException.class, "permissions",
                 f -> NamedMutex.createOrOpen("m", null)));
+        rows.add(row("mutex: null trusted owners", NullPointerException.class, "trustedOwners",
+                f -> NamedMutex.createOrOpen("m", SharedMemory.OWNER_ONLY, null)));
+        rows.add(row("event: a trusted owner this host does not have", IllegalArgumentException.class,
+                "\"no-such-user-4711\"", f -> NamedEvent.createOrOpen("e", EventMode.AUTO_RESET, SharedMemory.OWNER_ONLY,
+                        java.util.Set.of("no-such-user-4711"))));
         rows.add(row("mutex: a mapping's name", IncompatibleStoreException.class, "memory",
                 f -> NamedMutex.createOrOpen("memory")));
         rows.add(row("mutex: acquire with a null timeout", NullPointerException.class, "timeout",
@@ -251,7 +277,14 @@ class BadInputTest {
                 f -> strings().expireAfterWrite(Duration.ofSeconds(-1))));
         rows.add(row("expireAfterWrite: under a millisecond", IllegalArgumentException.class, "PT0.0005S",
                 f -> strings().expireAfterWrite(Duration.ofNanos(500_000))));
+        rows.add(row("expireAfterWrite: too long to count in milliseconds", IllegalArgumentException.class,
+                Duration.ofSeconds(Long.MAX_VALUE).toString(),
+                f -> strings().expireAfterWrite(Duration.ofSeconds(Long.MAX_VALUE))));
         rows.add(row("lifetime: null", NullPointerException.class, "lifetime", f -> strings().lifetime(null)));
+        rows.add(row("trustOwner: a user this host does not have", IllegalArgumentException.class,
+                "\"no-such-user-4711\"", f -> strings().trustOwner("no-such-user-4711")));
+        rows.add(row("trustOwner: the same user twice", IllegalStateException.class, "\"root\" was already trusted",
+                f -> strings().trustOwner("root").trustOwner("root")));
         rows.add(row("permissions: without owner write", IllegalArgumentException.class, "r--r--r--",
                 f -> strings().permissions("r--r--r--")));
         rows.add(row("permissions: not a mode string", IllegalArgumentException.class, "rwxgarbage",
@@ -294,6 +327,14 @@ class BadInputTest {
 
     private static void storeOpening(List<Arguments> rows) {
         rows.add(row("create: the name is taken", StoreExistsException.class, "store", f -> strings().name("store").create()));
+        rows.add(row("create: a symbolic link at the name", StoreExistsException.class, "it is a symbolic link", f -> {
+            Files.createSymbolicLink(f.dir.resolve("shmstore.link"), f.dir.resolve("shmstore.store"));
+            strings().name("link").create();
+        }));
+        rows.add(row("create: a directory at the file", StoreExistsException.class, "it is a directory", f -> {
+            Files.createDirectory(f.dir.resolve("folder.store"));
+            strings().persistedTo(f.dir.resolve("folder.store")).create();
+        }));
         rows.add(row("open: absent", StoreNotFoundException.class, "absent", f -> strings().name("absent").open()));
         rows.add(row("open: absent file", StoreNotFoundException.class, "absent.store",
                 f -> strings().persistedTo(f.dir.resolve("absent.store")).open()));

@@ -1,9 +1,14 @@
 package io.shmstore.reliability;
 
+import io.shmstore.IncompatibleStoreException;
 import io.shmstore.SharedStore;
+import io.shmstore.SharedStoreBuilder;
 import io.shmstore.StoreException;
-import io.shmstore.testing.ChildJvm;
+import io.shmstore.UntrustedOwnerException;
+import io.shmstore.testing.OtherUser;
 import io.shmstore.testing.ShmDirExtension;
+import io.shmstore.testing.SpecialFiles;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -11,41 +16,32 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Who can open a store: owner-only by default, widened with {@code permissions(...)}, checked with a
- * reader that really is another user ({@code nobody}). The memory-layer cases (mappings, mutexes,
- * events, a symbolic link at a mapping's name) are in SharedMemoryTest.
+ * reader that really is another user ({@code nobody}); and whose store this process opens: not one
+ * another user created first, unless it trusts that owner. The memory-layer cases (mappings, mutexes,
+ * events, a symbolic link at a mapping's name) are in SharedMemoryTest and OwnerCheckTest.
  */
 @EnabledOnOs(OS.LINUX)
 @ExtendWith(ShmDirExtension.class)
 class PermissionsTest {
     private static final Duration CHILD = Duration.ofSeconds(60);
-    /** A class path that {@code nobody} can read, made once for the class (see {@link #asNobody}). */
-    private static Path readableClassPath;
 
     @AfterAll
     static void removeReadableClassPath() throws IOException {
-        if (readableClassPath != null) {
-            deleteTree(readableClassPath);
-        }
+        OtherUser.removeReadableClassPath();
     }
 
     @Test
@@ -108,148 +104,58 @@ class PermissionsTest {
         }
     }
 
+    @Test
+    void aStoreAnotherUserCreatedFirstIsRefusedNamingBothUsersUnlessItsOwnerIsTrusted() throws IOException {
+        // nobody takes the name first, open to everyone, and waits for a victim to write into it
+        OtherUser.shareShmDirectory();
+        Path file = OtherUser.sharedDirectory("shared").resolve("victim.store");
+        assertThat(asNobody("squat", "victim", file.toString())).startsWith("SQUATTED");
+        String owner = OtherUser.NAME + " (uid " + Files.getAttribute(file, "unix:uid") + ")";
+        List<ThrowingCallable> opens = List.of(
+                () -> store().name("victim").createOrOpen(),
+                () -> store().name("victim").open(),
+                () -> store().name("victim").openReadOnly(),
+                () -> store().persistedTo(file).createOrOpen(),
+                () -> store().persistedTo(file).openReadOnly());
+        for (ThrowingCallable open : opens) {
+            assertThatThrownBy(open).isInstanceOf(UntrustedOwnerException.class)
+                    .hasMessageContaining(owner).hasMessageContaining("root (uid 0)")
+                    .hasMessageContaining("trustOwner(\"nobody\")");
+        }
+        assertThat(asNobody("read", "victim", "1")).as("nothing reached the squatter's store").isEqualTo("VALUE null");
+
+        try (SharedStore<Integer, String> agreed = store().name("victim").trustOwner(OtherUser.NAME).createOrOpen();
+             SharedStore<Integer, String> byFile = store().persistedTo(file).trustOwner(OtherUser.NAME).openReadOnly()) {
+            agreed.put(1, "shared on purpose");
+            assertThat(byFile.get(1)).isNull();
+        }
+        assertThat(asNobody("read", "victim", "1")).isEqualTo("VALUE shared on purpose");
+    }
+
+    @Test
+    void anotherUsersReadOnlyOpenOfAFifoAtTheNameIsRefusedWithoutBlocking() throws IOException {
+        // root's FIFO, readable by all: nobody's read-write open is refused, and its read-only
+        // fallback used to block until some process opened the FIFO for writing
+        SpecialFiles.fifo(ShmDirExtension.dir().resolve("shmstore.pipe"), "0644");
+        List<String> lines = OtherUser.run(Duration.ofSeconds(20), ReliabilityChild.class, "read", "pipe", "1");
+        assertThat(lines.get(0)).startsWith("ERROR " + IncompatibleStoreException.class.getName())
+                .contains("it is a FIFO");
+    }
+
+    private static SharedStoreBuilder<Integer, String> store() {
+        return SharedStore.of(Integer.class, String.class);
+    }
+
     private static String asNobody(String... args) throws IOException {
         return asNobodyLines(args).get(0);
     }
 
-    /**
-     * Runs {@link ReliabilityChild} as user {@code nobody} and returns its output lines. Skipped (with
-     * the reason) when this process cannot switch users or nobody cannot reach the JVM.
-     */
+    /** Runs {@link ReliabilityChild} as user {@code nobody} and returns its output lines. */
     private static List<String> asNobodyLines(String... args) throws IOException {
-        assumeTrue("root".equals(System.getProperty("user.name")),
-                "running a reader as another user needs root to switch users; the tests run as "
-                        + System.getProperty("user.name"));
-        List<String> prefix;
-        if (onPath("setpriv")) {
-            prefix = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups");
-        } else if (onPath("runuser")) {
-            prefix = List.of("runuser", "-u", "nobody", "--");
-        } else {
-            prefix = null;
-        }
-        assumeTrue(prefix != null, "neither setpriv nor runuser is on the PATH to run a reader as nobody");
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        assumeTrue(othersCanRead(java), "nobody cannot run " + java);
-        // the shm directory is made 0700; nobody must be able to traverse it, not list or write it
-        Files.setPosixFilePermissions(ShmDirExtension.dir(), PosixFilePermissions.fromString("rwx--x--x"));
-        List<String> command = new ArrayList<>(prefix);
-        command.addAll(ChildJvm.command(ReliabilityChild.class, args));
-        int cp = command.indexOf("-cp") + 1;
-        command.set(cp, readableClassPath());
-        List<String> lines = new ArrayList<>();
-        try (ChildJvm child = ChildJvm.start(command, "as nobody: " + String.join(" ", args))) {
-            int exit = child.waitFor(CHILD);
-            String line;
-            while ((line = pollLine(child)) != null) {
-                lines.add(line);
-            }
-            assertThat(exit).as("exit code of the child run as nobody; output %s", lines).isZero();
-        }
-        assertThat(lines).as("output of the child run as nobody").isNotEmpty();
-        return lines;
-    }
-
-    /**
-     * The test class path, with every entry nobody cannot read (a local Maven repository inside a home
-     * directory only its owner may enter) copied to a world-readable temporary directory. Surefire's
-     * own class path is a manifest-only jar under target/, so the real entries come from
-     * {@code surefire.test.class.path}.
-     */
-    private static synchronized String readableClassPath() throws IOException {
-        String source = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        if (readableClassPath == null) {
-            readableClassPath = Files.createTempDirectory("shmstore-nobody-cp-");
-            Files.setPosixFilePermissions(readableClassPath, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
-        List<String> out = new ArrayList<>();
-        int i = 0;
-        for (String entry : source.split(File.pathSeparator)) {
-            Path p = Path.of(entry);
-            if (!Files.exists(p)) {
-                continue;
-            }
-            if (othersCanRead(p) && (Files.isRegularFile(p) || treeReadableByOthers(p))) {
-                out.add(entry);
-                continue;
-            }
-            Path copy = readableClassPath.resolve(i++ + "-" + p.getFileName());
-            if (!Files.exists(copy)) {
-                copyTree(p, copy);
-            }
-            out.add(copy.toString());
-        }
-        return String.join(File.pathSeparator, out);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
-                }
-            }
-        }
-    }
-
-    /** Whether others may read {@code p} and search every directory above it. */
-    private static boolean othersCanRead(Path p) throws IOException {
-        Path real = p.toRealPath();
-        if (!Files.getPosixFilePermissions(real).contains(PosixFilePermission.OTHERS_READ)) {
-            return false;
-        }
-        for (Path d = real.getParent(); d != null; d = d.getParent()) {
-            if (!Files.getPosixFilePermissions(d).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean treeReadableByOthers(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            return walk.allMatch(p -> {
-                try {
-                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
-                    return perms.contains(PosixFilePermission.OTHERS_READ)
-                            && (!Files.isDirectory(p) || perms.contains(PosixFilePermission.OTHERS_EXECUTE));
-                } catch (IOException e) {
-                    return false;
-                }
-            });
-        }
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        for (String d : path.split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(d, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String pollLine(ChildJvm child) {
-        try {
-            return child.nextLine(Duration.ofMillis(500));
-        } catch (AssertionError noMore) {
-            return null;
-        }
+        return OtherUser.run(CHILD, ReliabilityChild.class, args);
     }
 
     private static String mode(Path p) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

@@ -6,6 +6,7 @@ import io.shmstore.memory.Lifetime;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ public final class ReliabilityChild {
             case "linear": linear(); break;
             case "read": read(args[1], Integer.parseInt(args[2])); break;
             case "write": write(args[1], Integer.parseInt(args[2]), args[3]); break;
+            case "squat": squat(args[1], Path.of(args[2])); break;
             default: throw new IllegalArgumentException(args[0]);
         }
     }
@@ -104,6 +106,20 @@ public final class ReliabilityChild {
             }
         } catch (RuntimeException e) {
             System.out.println("ERROR " + e.getClass().getName() + ": " + e.getMessage());
+        }
+        System.out.flush();
+    }
+
+    /**
+     * As a user who takes a store's name before its rightful creator: creates the store {@code name}
+     * and the file-backed store {@code file}, persistent and open to everyone, and leaves them.
+     */
+    private static void squat(String name, Path file) {
+        try (SharedStore<Integer, String> a = SharedStore.of(Integer.class, String.class).name(name)
+                .lifetime(Lifetime.PERSISTENT).permissions("rw-rw-rw-").create();
+             SharedStore<Integer, String> b = SharedStore.of(Integer.class, String.class).persistedTo(file)
+                     .permissions("rw-rw-rw-").create()) {
+            System.out.println("SQUATTED " + a.name() + " " + b.name());
         }
         System.out.flush();
     }

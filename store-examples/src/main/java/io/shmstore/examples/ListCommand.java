@@ -4,6 +4,7 @@ import io.shmstore.IncompatibleStoreException;
 import io.shmstore.StoreCorruptedException;
 import io.shmstore.StoreInspector;
 import io.shmstore.StoreNotFoundException;
+import io.shmstore.UntrustedOwnerException;
 import io.shmstore.memory.NamedObjectInfo;
 import io.shmstore.memory.SharedMemory;
 import picocli.CommandLine.Command;
@@ -19,15 +20,19 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
- * Every named object of the shm directory. {@link SharedMemory#list()} reads headers without
- * attaching; a memory mapping is then opened as a store to tell stores from plain mappings and count
- * entries. That opening attaches for a moment, so, like any opener, it removes a store whose
- * processes all died without closing it (lifetime until last close): such a store is not listed.
+ * Every named object of the shm directory, and every other name there. Listing changes nothing:
+ * {@link SharedMemory#list()} reads headers without attaching and never opens a name that is not a
+ * regular file (a FIFO would block the open), and a memory mapping is then looked at as a store
+ * ({@link StoreInspector#observe}) to tell stores from plain mappings and count entries, read-only and
+ * without taking part in its lifetime. So a store whose processes all exited without closing it is
+ * shown as orphaned, not removed, as any opener would remove it. A directory that does not exist is
+ * an error (exit 1), not an empty listing.
  */
 @Command(name = "list", description = "List named objects: stores (with entries), mappings, mutexes, events.")
 final class ListCommand implements Callable<Integer> {
     private static final String MAPPING = "memory mapping";
-    private static final String ROW = "%-28s %-8s %10s %9s %-16s %8s %-14s %s%n";
+    private static final String ORPHANED = "orphaned: every process that had it open exited without closing it";
+    private static final String ROW = "%-28s %-8s %10s %9s %-16s %-10s %8s %-14s %-6s %s";
 
     @Spec
     private CommandSpec spec;
@@ -40,13 +45,18 @@ final class ListCommand implements Callable<Integer> {
             out.println("no named objects");
             return 0;
         }
-        out.printf(ROW, "NAME", "TYPE", "SIZE", "ENTRIES", "LIFETIME", "CREATOR", "ATTACHED", "AGE");
+        out.println(row("NAME", "TYPE", "SIZE", "ENTRIES", "LIFETIME", "OWNER", "CREATOR", "ATTACHED", "AGE", "NOTE"));
         Instant now = Instant.now();
         for (NamedObjectInfo o : objects) {
             String type = o.type();
             String entries = "-";
-            if (MAPPING.equals(type)) {
-                try (StoreInspector store = StoreInspector.open(o.name())) {
+            String note = o.orphaned() ? ORPHANED : "";
+            if (o.lifetime() == null) {
+                // not a ShmStore object, or unreadable: what list() found is the note
+                type = "-";
+                note = o.type();
+            } else if (MAPPING.equals(type)) {
+                try (StoreInspector store = StoreInspector.observe(o)) {
                     type = "store";
                     entries = String.format("%,d", store.size());
                 } catch (IncompatibleStoreException notAStore) {
@@ -54,17 +64,25 @@ final class ListCommand implements Callable<Integer> {
                 } catch (StoreCorruptedException corrupt) {
                     type = "store";
                     entries = "corrupt";
+                } catch (UntrustedOwnerException replaced) {
+                    type = "mapping";
+                    note = "not opened: its owner changed since it was listed";
                 } catch (StoreNotFoundException removedSinceListed) {
                     continue;
                 }
             }
             String attached = o.attachedPids().isEmpty() ? "-"
                     : o.attachedPids().stream().map(String::valueOf).collect(Collectors.joining(","));
-            out.printf(ROW, o.name(), type, Formats.bytes(o.size()), entries,
+            out.println(row(o.name(), type, Formats.bytes(o.size()), entries,
                     o.lifetime() == null ? "-" : o.lifetime().toString().toLowerCase(Locale.ROOT).replace('_', '-'),
-                    o.creatorPid() == 0 ? "-" : Long.toString(o.creatorPid()), attached,
-                    o.createdAt() == null ? "-" : Formats.age(Duration.between(o.createdAt(), now)));
+                    o.owner() == null ? "-" : o.owner(), o.creatorPid() == 0 ? "-" : Long.toString(o.creatorPid()),
+                    attached, o.createdAt() == null ? "-" : Formats.age(Duration.between(o.createdAt(), now)), note));
         }
         return 0;
+    }
+
+    /** One line of the table; the note, last, may be empty. */
+    private static String row(Object... columns) {
+        return String.format(Locale.ROOT, ROW, columns).stripTrailing();
     }
 }

@@ -11,17 +11,21 @@ import io.shmstore.memory.EventMode;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.NamedEvent;
 import io.shmstore.memory.SharedMemory;
+import io.shmstore.memory.MemoryChild;
 import io.shmstore.testing.ShmDirExtension;
+import io.shmstore.testing.SpecialFiles;
 import net.openhft.chronicle.bytes.BytesStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** list, stats, dump, verify, watch and destroy against real stores in this JVM's shm directory. */
 @ExtendWith(ShmDirExtension.class)
@@ -61,6 +65,57 @@ class OperatorCommandsTest {
             }
             assertThat(elsewhere.out()).as(elsewhere.toString()).isEqualTo("no named objects\n");
         }
+    }
+
+    @Test
+    void listShowsAStoreWhoseProcessesAllExitedAsOrphanedAndRemovesNothing() {
+        Path file = ShmDirExtension.dir().resolve("shmstore.abandoned");
+        SharedStore<String, String> s = names("abandoned");
+        s.put("k", "v");
+        // a process of the core tests that attaches, killed so that it never detaches
+        try (io.shmstore.testing.ChildJvm attached = io.shmstore.testing.ChildJvm.start(MemoryChild.class, "attach",
+                "abandoned")) {
+            attached.expect("ATTACHED", Duration.ofSeconds(60));
+            s.close();
+            attached.kill();
+        } finally {
+            s.close();
+        }
+        for (int run = 0; run < 2; run++) {
+            Tool.Result r = Tool.run("list");
+            assertThat(r.code()).as(r.toString()).isZero();
+            assertThat(r.lines()).as(r.toString()).anySatisfy(l -> assertThat(l)
+                    .contains("orphaned: every process that had it open exited without closing it")
+                    .satisfies(row -> assertThat(row.split("\\s+")).containsSubsequence("abandoned", "store", "1")));
+            assertThat(file).as("listing removes nothing").exists();
+        }
+    }
+
+    @Test
+    void listReportsAFifoInTheDirectoryWithoutBlockingOnIt() throws Exception {
+        SpecialFiles.fifo(ShmDirExtension.dir().resolve("shmstore.pipe"), "0600");
+        try (SharedStore<String, String> s = names("beside")) {
+            s.put("k", "v");
+            Tool.Result r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Tool.run("list"));
+            assertThat(r.code()).as(r.toString()).isZero();
+            assertThat(r.lines()).anySatisfy(l -> assertThat(l).startsWith("pipe ").contains("not a ShmStore object: FIFO"));
+            assertThat(r.lines()).anySatisfy(l -> assertThat(l.split("\\s+")).containsSubsequence("beside", "store"));
+        }
+    }
+
+    @Test
+    void listOfAMissingDirectoryIsAnErrorExitingOne() {
+        Path missing = ShmDirExtension.dir().resolve("missing");
+        Tool.Result r;
+        try {
+            r = Tool.run("list", "--dir", missing.toString());
+        } finally {
+            System.setProperty("shmstore.dir", missing.getParent().toString());
+        }
+        assertThat(r.code()).as(r.toString()).isEqualTo(1);
+        ShmStoreToolTest.assertOneLineNoTrace(r);
+        assertThat(r.err()).contains(missing.toString()).contains("does not exist");
+        assertThat(r.out()).doesNotContain("no named objects");
     }
 
     @Test

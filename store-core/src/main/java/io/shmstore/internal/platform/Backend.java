@@ -15,7 +15,10 @@ import java.nio.file.Path;
  *   <li>exactly one of many concurrent {@link #createOrOpen} calls reports {@link Region#created()};</li>
  *   <li>one namespace for all {@link ObjectType}s; a name of another type fails with
  *       {@code IncompatibleStoreException} naming the type found;</li>
- *   <li>{@code StoreNotFoundException} for an absent name, {@code StoreExistsException} for a taken one.</li>
+ *   <li>{@code StoreNotFoundException} for an absent name, {@code StoreExistsException} for a taken one;</li>
+ *   <li>every open of an existing object (open, the open of createOrOpen, observe, mutexes and events)
+ *       checks its owner first: this process's user, root (an administrator on Windows) or one of
+ *       {@link ObjectSpec#trustedOwners()}, else {@code UntrustedOwnerException} naming both users.</li>
  * </ul>
  */
 public interface Backend {
@@ -31,14 +34,33 @@ public interface Backend {
 
     Region createOrOpen(ObjectSpec spec);
 
+    /**
+     * Opens an existing object read-only without taking part in its lifetime: the handle neither keeps
+     * an until-last-close object alive nor removes one whose processes all exited, as every other open
+     * does. For tools that look at objects and must change nothing.
+     */
+    Region observe(ObjectSpec spec);
+
     /** Creates or opens the named mutex ({@code spec.type() == MUTEX}). */
     MutexHandle mutex(ObjectSpec spec);
 
     /** Creates or opens the named event ({@code spec.type() == EVENT}). */
     EventHandle event(ObjectSpec spec, EventMode mode);
 
-    /** The named objects in this backend's namespace (empty where it cannot enumerate them: Windows). */
+    /**
+     * The named objects in this backend's namespace (empty where it cannot enumerate them: Windows).
+     *
+     * @throws io.shmstore.StoreNotFoundException naming the directory when it does not exist
+     */
     java.util.List<io.shmstore.memory.NamedObjectInfo> list();
+
+    /**
+     * Checks that {@code user} names a user of this host: a user name, or a numeric uid on POSIX, an
+     * account name or a SID string on Windows.
+     *
+     * @throws IllegalArgumentException naming {@code user} when there is none
+     */
+    void checkUser(String user);
 
     ProcessProbe processes();
 

@@ -12,19 +12,18 @@ import java.util.Set;
  * file-backed mapping ({@code file} set, {@code name} null). The name has already been validated by
  * {@link Names#check(String)}; {@code userSize} is the size the caller sees, excluding the header.
  * {@code initializer}, when not null, fills the user area of an object this call creates.
+ * {@code trustedOwners} are the users, besides this process's own and root, whose existing objects
+ * this call may open (user names or numeric ids, each checked by {@link Backend#checkUser}).
  */
 public record ObjectSpec(String name, Path file, ObjectType type, long userSize,
-                         Set<PosixFilePermission> permissions, Lifetime lifetime, Initializer initializer) {
-
-    public ObjectSpec(String name, Path file, ObjectType type, long userSize, Set<PosixFilePermission> permissions,
-                      Lifetime lifetime) {
-        this(name, file, type, userSize, permissions, lifetime, null);
-    }
+                         Set<PosixFilePermission> permissions, Lifetime lifetime, Initializer initializer,
+                         Set<String> trustedOwners) {
 
     public ObjectSpec {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(permissions, "permissions");
         Objects.requireNonNull(lifetime, "lifetime");
+        trustedOwners = Set.copyOf(trustedOwners);
         if ((name == null) == (file == null)) {
             throw new IllegalArgumentException("exactly one of name and file must be set");
         }

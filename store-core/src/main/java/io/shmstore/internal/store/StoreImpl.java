@@ -157,8 +157,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     public static <K, V> SharedStore<K, V> open(StoreRequest<K, V> r, boolean readOnly) {
         Access access = readOnly ? Access.READ_ONLY : Access.READ_WRITE;
-        SharedMemory mem = r.file() != null ? SharedMemory.openBackedBy(r.file(), access) : SharedMemory.open(r.name(), access);
-        return attach(r, mem, readOnly);
+        return attach(r, r.memory().open(access), readOnly);
     }
 
     public static <K, V> SharedStore<K, V> createOrOpen(StoreRequest<K, V> r) {
@@ -179,7 +178,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     }
 
     private static SharedMemory.Builder creating(StoreRequest<?, ?> r, StoreConfig config) {
-        SharedMemory.Builder b = r.file() != null ? SharedMemory.backedBy(r.file()) : SharedMemory.named(r.name());
+        SharedMemory.Builder b = r.memory();
         b.size(config.length());
         if (r.permissions() != null) {
             b.permissions(r.permissions());
@@ -215,12 +214,14 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         }
     }
 
-    /** Opens any store untyped, for operator tools: keys and values as their raw bytes. */
-    public static StoreInspector inspect(String name, Path file) {
+    /**
+     * Any store untyped, for operator tools: keys and values as their raw bytes, over {@code mem} (the
+     * mapping of {@code name} or {@code file}, opened by the caller), which it takes over.
+     */
+    public static StoreInspector inspect(String name, Path file, SharedMemory mem) {
         StoreRequest<byte[], byte[]> r = new StoreRequest<>(name, file, byte[].class, byte[].class, RawCodec.INSTANCE,
-                RawCodec.INSTANCE, 1, 1, 1, 0, FullPolicy.REJECT, 0, null, null, Duration.ofSeconds(10), 0);
-        SharedMemory mem = file != null ? SharedMemory.openBackedBy(file, Access.READ_WRITE) : SharedMemory.open(name);
-        StoreImpl<byte[], byte[]> store = attach(r, mem, false, false);
+                RawCodec.INSTANCE, 1, 1, 1, 0, FullPolicy.REJECT, 0, null, null, Duration.ofSeconds(10), 0, Set.of());
+        StoreImpl<byte[], byte[]> store = attach(r, mem, mem.access() == Access.READ_ONLY, false);
         long a = store.view.bytes().addressForRead(0);
         String keys = StoreHeader.readText(a + StoreLayout.KEY_DESCRIPTION_OFFSET);
         String values = StoreHeader.readText(a + StoreLayout.VALUE_DESCRIPTION_OFFSET);

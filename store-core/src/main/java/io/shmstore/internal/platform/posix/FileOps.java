@@ -11,14 +11,19 @@ import java.util.Set;
  * The file primitives the POSIX namespace protocol is built from. Two implementations: direct libc
  * calls on Linux ({@link LinuxFileOps}) and plain NIO everywhere else ({@link NioFileOps}). Failures
  * are reported as the NIO exceptions ({@code NoSuchFileException}, {@code FileAlreadyExistsException},
- * {@code AccessDeniedException}, {@code FileSystemException}) so the protocol above maps them once.
+ * {@code AccessDeniedException}, {@code FileSystemException}) and this package's
+ * {@link NotRegularFileException}, {@link ReadOnlyVolumeException} and {@link NoSpaceException}, so the
+ * protocol above maps them once.
  */
 interface FileOps {
-    /** An open file. */
+    /** An open regular file. */
     interface Handle extends AutoCloseable {
         boolean writable();
 
         long size() throws IOException;
+
+        /** The uid of the file's owner, unsigned, as it was when the file was opened. */
+        long ownerUid();
 
         @Override
         void close();
@@ -27,7 +32,15 @@ interface FileOps {
     /** Creates a new file exclusively, never following a symbolic link, with exactly {@code perms}. */
     Handle createNew(Path path, Set<PosixFilePermission> perms) throws IOException;
 
-    /** Opens an existing file without following a symbolic link at its last component. */
+    /**
+     * Opens an existing regular file without following a symbolic link at its last component, and
+     * without blocking whatever is at the name.
+     *
+     * @throws NotRegularFileException  when the name is anything but a regular file (a symbolic link
+     *                                  included), naming what it is
+     * @throws ReadOnlyVolumeException  when {@code write} is asked on a read-only file system
+     * @throws java.nio.file.AccessDeniedException when the permissions do not allow it
+     */
     Handle open(Path path, boolean write) throws IOException;
 
     /** Sets the length and reserves the blocks, so a later write cannot fail for lack of space. */

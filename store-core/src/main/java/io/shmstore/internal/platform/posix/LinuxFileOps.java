@@ -4,6 +4,8 @@ import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.platform.OnceMapping;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -13,18 +15,30 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** {@link FileOps} on Linux through {@link LinuxLibc}: O_NOFOLLOW opens, posix_fallocate, mmap. */
+/**
+ * {@link FileOps} on Linux through {@link LinuxLibc}: O_NOFOLLOW opens, posix_fallocate, mmap.
+ *
+ * <p><b>Opening what is at a name.</b> Any local user can put a FIFO, a socket or a directory at a
+ * name in {@code /dev/shm}, and root a device. So {@link #open} opens with {@code O_NONBLOCK} (an open
+ * of a FIFO for reading would otherwise wait for a writer, forever) and {@code O_NOFOLLOW}, and the
+ * first thing it does with the descriptor is {@code fstat} it: anything but a regular file is closed
+ * again and refused, before it is read, sized or mapped. The descriptor's own status, not the name's,
+ * so nothing can be swapped in between. {@code O_NONBLOCK} is left set on the regular files that pass:
+ * it has no effect on their reads, writes or mappings.
+ */
 final class LinuxFileOps implements FileOps {
     private final int pageSize = LinuxLibc.getpagesize();
 
     private static final class FdHandle implements Handle {
         final int fd;
         final boolean writable;
+        final long ownerUid;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        FdHandle(int fd, boolean writable) {
+        FdHandle(int fd, boolean writable, long ownerUid) {
             this.fd = fd;
             this.writable = writable;
+            this.ownerUid = ownerUid;
         }
 
         @Override
@@ -36,9 +50,14 @@ final class LinuxFileOps implements FileOps {
         public long size() throws IOException {
             long end = LinuxLibc.lseek(fd, 0, 2);
             if (end < 0) {
-                throw new FileSystemException("fd " + fd, null, "lseek: " + LinuxLibc.describe(LinuxLibc.errno()));
+                throw new FileSystemException("fd " + fd, null, "lseek: " + Errno.describe(LinuxLibc.errno()));
             }
             return end;
+        }
+
+        @Override
+        public long ownerUid() {
+            return ownerUid;
         }
 
         @Override
@@ -63,17 +82,47 @@ final class LinuxFileOps implements FileOps {
             LinuxLibc.close(fd);
             throw failure(path, "chmod", e);
         }
-        return new FdHandle(fd, true);
+        return new FdHandle(fd, true, PosixUsers.self());
     }
 
     @Override
     public Handle open(Path path, boolean write) throws IOException {
-        int flags = (write ? LinuxLibc.O_RDWR : LinuxLibc.O_RDONLY) | LinuxLibc.O_NOFOLLOW | LinuxLibc.O_CLOEXEC;
+        int flags = (write ? LinuxLibc.O_RDWR : LinuxLibc.O_RDONLY) | LinuxLibc.O_NOFOLLOW | LinuxLibc.O_NONBLOCK
+                | LinuxLibc.O_CLOEXEC;
         int fd = LinuxLibc.open(path.toString(), flags, 0);
         if (fd < 0) {
-            throw failure(path, "open", LinuxLibc.errno());
+            int errno = LinuxLibc.errno();
+            if (errno == Errno.ELOOP || errno == Errno.EISDIR || errno == Errno.ENXIO) {
+                // what O_NOFOLLOW, a directory opened for writing and a socket each fail with: say what is there
+                FileKind kind = kindOrNull(path);
+                if (kind != null && kind != FileKind.REGULAR) {
+                    throw new NotRegularFileException(path.toString(), kind);
+                }
+            }
+            throw failure(path, "open", errno);
         }
-        return new FdHandle(fd, write);
+        byte[] stat = new byte[LinuxLibc.STAT_BYTES];
+        if (LinuxLibc.syscall(LinuxLibc.SYS_FSTAT, fd, stat) != 0) {
+            int errno = LinuxLibc.errno();
+            LinuxLibc.close(fd);
+            throw failure(path, "fstat", errno);
+        }
+        ByteBuffer st = ByteBuffer.wrap(stat).order(ByteOrder.nativeOrder());
+        FileKind kind = FileKind.ofMode(st.getInt(LinuxLibc.ST_MODE_OFFSET));
+        if (kind != FileKind.REGULAR) {
+            LinuxLibc.close(fd);
+            throw new NotRegularFileException(path.toString(), kind);
+        }
+        return new FdHandle(fd, write, Integer.toUnsignedLong(st.getInt(LinuxLibc.ST_UID_OFFSET)));
+    }
+
+    /** What is at {@code path}, or null when that cannot be read (it is gone, or not searchable). */
+    private static FileKind kindOrNull(Path path) {
+        try {
+            return FileKind.at(path);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     @Override
@@ -83,7 +132,7 @@ final class LinuxFileOps implements FileOps {
             throw failure(null, "ftruncate to " + length + " bytes", LinuxLibc.errno());
         }
         int rc = LinuxLibc.posix_fallocate(fd, 0, length);
-        if (rc != 0 && rc != 95 /* EOPNOTSUPP: the file system cannot reserve; the length stands */) {
+        if (rc != 0 && rc != Errno.EOPNOTSUPP /* the file system cannot reserve; the length stands */) {
             throw failure(null, "reserve " + length + " bytes", rc);
         }
     }
@@ -142,20 +191,21 @@ final class LinuxFileOps implements FileOps {
 
     private static IOException failure(Path path, String op, int errno) {
         String file = path == null ? null : path.toString();
+        String reason = op + ": " + Errno.describe(errno);
         switch (errno) {
-            case LinuxLibc.ENOENT:
-                return new NoSuchFileException(file, null, op);
-            case LinuxLibc.EEXIST:
-                return new FileAlreadyExistsException(file, null, op);
-            case LinuxLibc.EACCES:
-            case LinuxLibc.EPERM:
-                return new AccessDeniedException(file, null, op);
-            case LinuxLibc.ELOOP:
-                return new FileSystemException(file, null, op + ": is a symbolic link, which is never followed");
-            case LinuxLibc.ENOSPC:
-                return new NoSpaceException(file, op + ": " + LinuxLibc.describe(errno));
+            case Errno.ENOENT:
+                return new NoSuchFileException(file, null, reason);
+            case Errno.EEXIST:
+                return new FileAlreadyExistsException(file, null, reason);
+            case Errno.EACCES:
+            case Errno.EPERM:
+                return new AccessDeniedException(file, null, reason);
+            case Errno.ENOSPC:
+                return new NoSpaceException(file, reason);
+            case Errno.EROFS:
+                return new ReadOnlyVolumeException(file, reason);
             default:
-                return new FileSystemException(file, null, op + ": " + LinuxLibc.describe(errno));
+                return new FileSystemException(file, null, reason);
         }
     }
 }

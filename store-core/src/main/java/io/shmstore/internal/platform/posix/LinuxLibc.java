@@ -9,7 +9,7 @@ import com.sun.jna.Platform;
  * architectures; only x86-64 and aarch64 are bound, elsewhere the portable NIO backend is used.
  *
  * <p>Every method returns the raw result; {@link #errno()} gives the error of the last failed call
- * on this thread.
+ * on this thread, and {@link Errno} its name.
  */
 final class LinuxLibc {
     static final boolean AVAILABLE;
@@ -18,6 +18,7 @@ final class LinuxLibc {
     static final int O_RDWR = 2;
     static final int O_CREAT = 0100;
     static final int O_EXCL = 0200;
+    static final int O_NONBLOCK = 04000;
     static final int O_CLOEXEC = 02000000;
     static final int O_NOFOLLOW;
 
@@ -29,27 +30,35 @@ final class LinuxLibc {
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_NORESERVE = 0x4000;
 
-    static final int EEXIST = 17;
-    static final int ENOENT = 2;
-    static final int EACCES = 13;
-    static final int EPERM = 1;
-    static final int ELOOP = 40;
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
-    static final int ETIMEDOUT = 110;
-    static final int ENOSPC = 28;
-
     static final int FUTEX_WAIT = 0;
     static final int FUTEX_WAKE = 1;
     static final long SYS_FUTEX;
+
+    /**
+     * {@code fstat} as a system call: glibc before 2.33 exports no {@code fstat} symbol (only
+     * {@code __fxstat}), and the kernel's {@code struct stat} is glibc's on both architectures bound.
+     */
+    static final long SYS_FSTAT;
+    /** Bytes for {@code struct stat}: 144 on x86-64, 128 on aarch64. */
+    static final int STAT_BYTES = 256;
+    static final int ST_MODE_OFFSET;
+    static final int ST_UID_OFFSET;
 
     static {
         boolean ok = false;
         int noFollow = 0;
         long futex = -1;
+        long fstat = -1;
+        int modeOffset = 0;
+        int uidOffset = 0;
         if (Platform.isLinux() && (Platform.isIntel() && Platform.is64Bit() || Platform.isARM() && Platform.is64Bit())) {
             noFollow = Platform.isIntel() ? 0400000 : 0100000;
             futex = Platform.isIntel() ? 202 : 98;
+            fstat = Platform.isIntel() ? 5 : 80;
+            // x86-64: st_dev, st_ino, st_nlink (8 bytes each), st_mode, st_uid; aarch64: st_dev, st_ino,
+            // st_mode, st_nlink (4 bytes), st_uid
+            modeOffset = Platform.isIntel() ? 24 : 16;
+            uidOffset = Platform.isIntel() ? 28 : 24;
             try {
                 Native.register(LinuxLibc.class, Platform.C_LIBRARY_NAME);
                 ok = true;
@@ -60,6 +69,9 @@ final class LinuxLibc {
         AVAILABLE = ok;
         O_NOFOLLOW = noFollow;
         SYS_FUTEX = futex;
+        SYS_FSTAT = fstat;
+        ST_MODE_OFFSET = modeOffset;
+        ST_UID_OFFSET = uidOffset;
     }
 
     private LinuxLibc() {
@@ -91,19 +103,11 @@ final class LinuxLibc {
     /** {@code futex(uaddr, op, val, timeout, NULL, 0)}; {@code timeout} is {tv_sec, tv_nsec} or null. */
     static native long syscall(long number, long uaddr, int op, int val, long[] timeout, long uaddr2, int val3);
 
+    /** {@code syscall(SYS_fstat, fd, buf)}: 0, or -1 with errno set; {@code buf} gets the {@code struct stat}. */
+    static native long syscall(long number, long fd, byte[] statBuffer);
+
+    /** The error number of the last failed call on this thread; see {@link Errno} for its name. */
     static int errno() {
         return Native.getLastError();
-    }
-
-    static String describe(int errno) {
-        switch (errno) {
-            case EEXIST: return "EEXIST (exists)";
-            case ENOENT: return "ENOENT (no such file)";
-            case EACCES: return "EACCES (permission denied)";
-            case EPERM: return "EPERM (operation not permitted)";
-            case ELOOP: return "ELOOP (a symbolic link where none is followed)";
-            case ENOSPC: return "ENOSPC (no space left on device)";
-            default: return "errno " + errno;
-        }
     }
 }

@@ -8,13 +8,16 @@ import net.openhft.chronicle.core.cleaner.CleanerServiceLocator;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -23,19 +26,36 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reserved by writing zeros over the new file (what glibc's {@code posix_fallocate} does where the file
  * system cannot allocate), and mappings are unmapped eagerly through the JDK's buffer cleaner rather
  * than waiting for the garbage collector.
+ *
+ * <p><b>Opening what is at a name.</b> NIO can neither open without blocking nor {@code fstat} an open
+ * channel, so {@link #open} checks what is at the name ({@code lstat}) before opening it, and opens
+ * only a regular file: a FIFO is never opened, so an open cannot block on one. It reads the name's
+ * identity (device and inode) again after the open, and when the name was replaced in between (objects
+ * are removed and created again all the time) it closes what it opened and looks again. A file
+ * swapped in and back again between the two checks is not caught; the Linux backend, which checks the
+ * open descriptor itself, has no such gap.
  */
 final class NioFileOps implements FileOps {
+    /** Opens of a name that is replaced between its check and its open, each time, before giving up. */
+    private static final int MAX_OPEN_ATTEMPTS = 100;
 
     private static final class ChannelHandle implements Handle {
         final FileChannel channel;
         final boolean writable;
         final Path path;
+        final long ownerUid;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        ChannelHandle(Path path, FileChannel channel, boolean writable) {
+        ChannelHandle(Path path, FileChannel channel, boolean writable, long ownerUid) {
             this.path = path;
             this.channel = channel;
             this.writable = writable;
+            this.ownerUid = ownerUid;
+        }
+
+        @Override
+        public long ownerUid() {
+            return ownerUid;
         }
 
         @Override
@@ -72,19 +92,54 @@ final class NioFileOps implements FileOps {
             ch.close();
             throw e;
         }
-        return new ChannelHandle(path, ch, true);
+        return new ChannelHandle(path, ch, true, PosixUsers.self());
     }
 
     @Override
     public Handle open(Path path, boolean write) throws IOException {
+        for (int attempt = 0; attempt < MAX_OPEN_ATTEMPTS; attempt++) {
+            Handle h = tryOpen(path, write);
+            if (h != null) {
+                return h;
+            }
+        }
+        throw new FileSystemException(path.toString(), null, "open: the name kept being replaced while it was opened");
+    }
+
+    /** One open; null when the name was replaced between the check and the open (look again). */
+    private static Handle tryOpen(Path path, boolean write) throws IOException {
         Set<java.nio.file.OpenOption> opts = write
                 ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)
                 : Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-        if (Files.isSymbolicLink(path)) {
-            throw new FileSystemException(path.toString(), null, "open: is a symbolic link, which is never followed");
+        Map<String, Object> before = Files.readAttributes(path, "unix:mode,uid,ino,dev", LinkOption.NOFOLLOW_LINKS);
+        FileKind kind = FileKind.ofMode((Integer) before.get("mode"));
+        if (kind != FileKind.REGULAR) {
+            throw new NotRegularFileException(path.toString(), kind);
         }
-        FileChannel ch = FileChannel.open(path, opts);
-        return new ChannelHandle(path, ch, write);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(path, opts);
+        } catch (AccessDeniedException | NoSuchFileException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            // access(W_OK) fails with EROFS where permissions would allow writing; FileStore.isReadOnly()
+            // misses a read-only bind mount, and the exception carries only strerror's (localised) text
+            if (write && !Files.isWritable(path)) {
+                throw new ReadOnlyVolumeException(path.toString(), "open: " + e.getReason());
+            }
+            throw e;
+        }
+        try {
+            Map<String, Object> after = Files.readAttributes(path, "unix:ino,dev", LinkOption.NOFOLLOW_LINKS);
+            if (!after.get("ino").equals(before.get("ino")) || !after.get("dev").equals(before.get("dev"))) {
+                ch.close();
+                return null;
+            }
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        return new ChannelHandle(path, ch, write, Integer.toUnsignedLong((Integer) before.get("uid")));
     }
 
     @Override

@@ -5,7 +5,9 @@ import io.shmstore.StoreException;
 import io.shmstore.StoreExistsException;
 import io.shmstore.StoreFullException;
 import io.shmstore.StoreNotFoundException;
+import io.shmstore.UntrustedOwnerException;
 import io.shmstore.internal.platform.Backend;
+import io.shmstore.internal.platform.Backends;
 import io.shmstore.internal.platform.EventHandle;
 import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.platform.MutexHandle;
@@ -26,16 +28,18 @@ import net.openhft.chronicle.core.Memory;
 import net.openhft.chronicle.core.OS;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -59,8 +63,14 @@ import java.util.function.Supplier;
  * is removed by the next process that finds it.
  *
  * <p><b>Read-only handles</b> still attach when the file grants write access (only their views are
- * read-only). A process that may only read the file cannot attach: it maps the object but takes no
- * part in its lifetime.
+ * read-only). A process that may only read the file, or that finds it on a read-only file system,
+ * cannot attach: it maps the object but takes no part in its lifetime; an observer
+ * ({@link #observe}) opens that way on purpose.
+ *
+ * <p><b>Opening</b> an existing object trusts nothing at the name: {@link FileOps#open} refuses what
+ * is not a regular file (a FIFO, a directory, a device, a socket, a symbolic link) without blocking on
+ * it, then the open file's owner must be this process's user, root or a trusted owner
+ * ({@link #checkOwner}), and only then are its size and header read.
  */
 public final class PosixBackend implements Backend {
     private static final int MAX_ATTEMPTS = 100;
@@ -145,13 +155,31 @@ public final class PosixBackend implements Backend {
 
     @Override
     public Region open(ObjectSpec spec, Access access) {
+        return open(spec, access, false);
+    }
+
+    /** Opens read-only without attaching: a process that may not write the file opens it the same way. */
+    @Override
+    public Region observe(ObjectSpec spec) {
+        return open(spec, Access.READ_ONLY, true);
+    }
+
+    private Region open(ObjectSpec spec, Access access, boolean observer) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            PosixRegion r = tryOpen(spec, access);
+            PosixRegion r = tryOpen(spec, access, observer);
             if (r != null) {
                 return r;
             }
         }
         throw new StoreException("could not open " + describe(spec) + ": it kept being removed and re-created");
+    }
+
+    @Override
+    public void checkUser(String user) {
+        if (PosixUsers.uidOf(user) < 0) {
+            throw new IllegalArgumentException("no user " + Names.quote(user)
+                    + " on this host: trustOwner takes a user name or a numeric uid");
+        }
     }
 
     @Override
@@ -195,7 +223,7 @@ public final class PosixBackend implements Backend {
     private PosixRegion createOrOpen(ObjectSpec spec, EventMode eventMode) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             try {
-                PosixRegion r = tryOpen(spec, Access.READ_WRITE);
+                PosixRegion r = tryOpen(spec, Access.READ_WRITE, false);
                 if (r != null) {
                     return r;
                 }
@@ -294,24 +322,18 @@ public final class PosixBackend implements Backend {
     }
 
     /**
-     * Opens and attaches.
+     * Opens and attaches; an observer opens the file read-only, so it cannot attach. The owner is
+     * checked first thing after the open, then the size and the header.
      *
      * @return the region, or null when the object was being removed (the caller retries)
      */
-    private PosixRegion tryOpen(ObjectSpec spec, Access access) {
+    private PosixRegion tryOpen(ObjectSpec spec, Access access, boolean observer) {
         Path path = pathOf(spec);
         FileOps.Handle h = null;
         Mapping header = null;
         try {
-            try {
-                h = files.open(path, true);
-            } catch (AccessDeniedException denied) {
-                if (access == Access.READ_WRITE) {
-                    throw new StoreException("permission denied opening " + describe(spec) + " at " + path
-                            + " for writing; ask its creator to widen permissions(...)", denied);
-                }
-                h = files.open(path, false);
-            }
+            h = openFile(spec, path, access, observer);
+            checkOwner(spec, path, h.ownerUid());
             long fileSize = h.size();
             if (fileSize < ObjectHeader.HEADER_LENGTH) {
                 throw new IncompatibleStoreException(path + " is not a ShmStore object: it is " + fileSize
@@ -323,6 +345,8 @@ public final class PosixBackend implements Backend {
             h = null;
             header = null;
             return r.attach() ? r : null;
+        } catch (NotRegularFileException e) {
+            throw new IncompatibleStoreException(path + " is not a ShmStore object: " + e.getReason(), e);
         } catch (NoSuchFileException e) {
             throw new StoreNotFoundException("no " + spec.type().label() + " named " + (spec.fileBacked()
                     ? "at " + path : Names.quote(spec.name()) + " in " + path.getParent()));
@@ -343,6 +367,54 @@ public final class PosixBackend implements Backend {
     }
 
     /**
+     * Opens the file for writing, which attaching needs, unless observing. Where writing is refused, by
+     * the file's permissions or by a file system mounted read-only (a consumer's read-only volume), a
+     * read-only open falls back to reading; a read-write one says why it cannot.
+     */
+    private FileOps.Handle openFile(ObjectSpec spec, Path path, Access access, boolean observer) throws IOException {
+        if (observer) {
+            return files.open(path, false);
+        }
+        try {
+            return files.open(path, true);
+        } catch (AccessDeniedException | ReadOnlyVolumeException refused) {
+            if (access == Access.READ_WRITE) {
+                throw new StoreException(refused instanceof ReadOnlyVolumeException
+                        ? "cannot open " + describe(spec) + " at " + path + " for writing: it is on a read-only file"
+                        + " system (" + refused.getReason() + "); open it read-only (openReadOnly(), Access.READ_ONLY)"
+                        : "permission denied opening " + describe(spec) + " at " + path
+                        + " for writing; ask its creator to widen permissions(...)", refused);
+            }
+            return files.open(path, false);
+        }
+    }
+
+    /**
+     * Refuses an object whose owner this process does not trust ({@link UntrustedOwnerException} says
+     * why that matters): trusted are this process's effective user, root, which can write into any file
+     * anyway, and the spec's trusted owners. The owner is the open file's (from {@code fstat} of the
+     * descriptor on Linux), not whatever the name refers to by now. Names are looked up only for an
+     * owner other than this process's user and root, so the usual open costs no lookup.
+     */
+    private static void checkOwner(ObjectSpec spec, Path path, long owner) {
+        long self = PosixUsers.self();
+        if (owner == self || owner == PosixUsers.ROOT) {
+            return;
+        }
+        for (String user : spec.trustedOwners()) {
+            if (PosixUsers.uidOf(user) == owner) {
+                return;
+            }
+        }
+        String name = PosixUsers.trustName(owner);
+        throw new UntrustedOwnerException(describe(spec) + " at " + path + " belongs to " + PosixUsers.describe(owner)
+                + ", not to " + PosixUsers.describe(self) + ", the user of this process"
+                + (self == PosixUsers.ROOT ? "" : ", nor to root") + ": another user may have created it first, to"
+                + " read what this process writes or to feed it forged data; if you trust " + name
+                + ", allow it with trustOwner(" + Names.quote(name) + ")");
+    }
+
+    /**
      * For a name that is taken: removes the object if it is being removed or if every process attached
      * to an {@link Lifetime#UNTIL_LAST_CLOSE} object has died.
      *
@@ -351,10 +423,11 @@ public final class PosixBackend implements Backend {
     private boolean removeIfStale(ObjectSpec spec) {
         PosixRegion r;
         try {
-            r = tryOpen(spec, Access.READ_WRITE);
+            r = tryOpen(spec, Access.READ_WRITE, false);
         } catch (StoreNotFoundException gone) {
             return true;
-        } catch (IncompatibleStoreException other) {
+        } catch (IncompatibleStoreException | UntrustedOwnerException other) {
+            // neither opened nor, if its processes all died, removed: it is not this process's to remove
             throw new StoreExistsException("cannot create " + describe(spec) + ": the name is taken; "
                     + other.getMessage(), other);
         }
@@ -366,20 +439,22 @@ public final class PosixBackend implements Backend {
     }
 
     /**
-     * Every {@code shmstore.*} file of the shm directory, described from its header, read-only and
-     * without attaching; a file that is not a ShmStore object is listed as such.
+     * Every {@code shmstore.*} name of the shm directory, described from its header, read-only and
+     * without attaching. A name that is not a ShmStore object is listed as such; one that is not even a
+     * regular file is never opened (see {@link FileKind}).
      */
     @Override
     public List<NamedObjectInfo> list() {
         List<NamedObjectInfo> out = new ArrayList<>();
         Path dir = directory();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, Names.FILE_PREFIX + "*")) {
-            for (Path p : files) {
+        try (DirectoryStream<Path> names = Files.newDirectoryStream(dir, Names.FILE_PREFIX + "*")) {
+            for (Path p : names) {
                 String name = p.getFileName().toString().substring(Names.FILE_PREFIX.length());
                 out.add(describe(p, name));
             }
         } catch (NoSuchFileException e) {
-            return out;
+            throw new StoreNotFoundException("cannot list " + dir + ": the directory does not exist; the shm directory"
+                    + " is -D" + Backends.DIR_PROPERTY + ", else $" + Backends.DIR_ENV + ", else /dev/shm");
         } catch (IOException e) {
             throw new StoreException("cannot list " + dir + ": " + e.getMessage(), e);
         }
@@ -388,16 +463,27 @@ public final class PosixBackend implements Backend {
     }
 
     private NamedObjectInfo describe(Path path, String name) {
-        NamedObjectInfo foreign = new NamedObjectInfo(name, "not a ShmStore object", 0, null, 0, null, List.of());
+        String owner;
+        FileKind kind;
+        try {
+            Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
+            owner = PosixUsers.trustName(Integer.toUnsignedLong((Integer) a.get("uid")));
+            kind = FileKind.ofMode((Integer) a.get("mode"));
+        } catch (IOException e) {
+            return new NamedObjectInfo(name, "unreadable: " + e.getMessage(), 0, null, null, 0, null, List.of());
+        }
+        if (kind != FileKind.REGULAR) {
+            return foreign(name, kind, owner);
+        }
         try (FileOps.Handle h = files.open(path, false)) {
             if (h.size() < ObjectHeader.HEADER_LENGTH) {
-                return foreign;
+                return foreign(name, FileKind.REGULAR, owner);
             }
             Mapping m = files.map(h, 0, ObjectHeader.HEADER_LENGTH, false);
             try {
                 long a = m.address();
                 if (MEMORY.readVolatileLong(a + ObjectHeader.MAGIC_OFFSET) != ObjectHeader.MAGIC) {
-                    return foreign;
+                    return foreign(name, FileKind.REGULAR, owner);
                 }
                 ObjectType type = ObjectType.ofTag(MEMORY.readInt(a + ObjectHeader.TYPE_OFFSET));
                 List<Long> attached = new ArrayList<>();
@@ -408,14 +494,22 @@ public final class PosixBackend implements Backend {
                     }
                 }
                 return new NamedObjectInfo(name, type == null ? "unknown type" : type.label(), ObjectHeader.userSize(a),
-                        ObjectHeader.lifetime(a), ProcessProbe.pidOf(MEMORY.readLong(a + ObjectHeader.CREATOR_OFFSET)),
+                        ObjectHeader.lifetime(a), owner, ProcessProbe.pidOf(MEMORY.readLong(a + ObjectHeader.CREATOR_OFFSET)),
                         Instant.ofEpochMilli(MEMORY.readLong(a + ObjectHeader.CREATED_AT_OFFSET)), attached);
             } finally {
                 m.unmap();
             }
+        } catch (NotRegularFileException replaced) {
+            return foreign(name, replaced.kind(), owner);
         } catch (IOException e) {
-            return new NamedObjectInfo(name, "unreadable: " + e.getMessage(), 0, null, 0, null, List.of());
+            return new NamedObjectInfo(name, "unreadable: " + e.getMessage(), 0, null, owner, 0, null, List.of());
         }
+    }
+
+    /** A name that holds no ShmStore object: "not a ShmStore object", and what it is if not a file. */
+    private static NamedObjectInfo foreign(String name, FileKind kind, String owner) {
+        String type = "not a ShmStore object" + (kind == FileKind.REGULAR ? "" : ": " + kind.label());
+        return new NamedObjectInfo(name, type, 0, null, owner, 0, null, List.of());
     }
 
     /**

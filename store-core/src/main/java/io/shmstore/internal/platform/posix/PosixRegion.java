@@ -2,8 +2,8 @@ package io.shmstore.internal.platform.posix;
 
 import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.StoreException;
-import io.shmstore.StoreFullException;
 import io.shmstore.StoreNotFoundException;
+import io.shmstore.TooManyHandlesException;
 import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectHeader;
@@ -19,6 +19,9 @@ import net.openhft.chronicle.core.OS;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * One handle on a POSIX named object: the open file, its header mapped for the attach protocol
@@ -99,8 +102,7 @@ final class PosixRegion extends AbstractRegion {
                     return true;
                 }
             }
-            throw new StoreFullException("cannot open " + PosixBackend.describe(spec) + ": its attach table is full ("
-                    + ObjectHeader.ATTACH_CAPACITY + " open handles across live processes)");
+            throw tooManyHandles();
         } finally {
             headerLock.release();
             if (!attached) {
@@ -109,10 +111,41 @@ final class PosixRegion extends AbstractRegion {
         }
     }
 
-    /** Clears entries of dead processes; returns how many live entries remain. Header lock held. */
+    /**
+     * Every entry of the attach table belongs to a live process (reap() just ran): say who holds how
+     * many. Thousands of handles on one object are a leak, so the remedy is to close them. Header lock
+     * held.
+     */
+    private TooManyHandlesException tooManyHandles() {
+        long a = header.address();
+        int selfPid = backend.processes().selfPid();
+        int mine = 0;
+        Set<Integer> others = new TreeSet<>();
+        for (int i = 0; i < ObjectHeader.ATTACH_CAPACITY; i++) {
+            int pid = ProcessProbe.pidOf(MEMORY.readVolatileLong(a + ObjectHeader.attachEntryOffset(i)));
+            if (pid == selfPid) {
+                mine++;
+            } else {
+                others.add(pid);
+            }
+        }
+        String rest = others.isEmpty() ? "" : " and " + others.size() + " other live processes the rest (pids "
+                + others.stream().limit(10).map(String::valueOf).collect(Collectors.joining(", "))
+                + (others.size() > 10 ? ", ..." : "") + ")";
+        return new TooManyHandlesException("cannot open " + PosixBackend.describe(spec) + ": it already has "
+                + ObjectHeader.ATTACH_CAPACITY + " open handles, as many as its attach table holds; this process holds "
+                + mine + " of them" + rest + ". Handles are leaking: close each SharedMemory, SharedStore, NamedMutex"
+                + " and NamedEvent when done with it (try-with-resources)");
+    }
+
+    /**
+     * Clears entries of dead processes; returns how many live entries remain. Header lock held. This
+     * process's own entries are alive without asking the probe, which reads {@code /proc} per entry.
+     */
     private int reap() {
         long a = header.address();
         ProcessProbe probe = backend.processes();
+        long self = probe.selfWord();
         int live = 0;
         for (int i = 0; i < ObjectHeader.ATTACH_CAPACITY; i++) {
             long at = a + ObjectHeader.attachEntryOffset(i);
@@ -120,7 +153,7 @@ final class PosixRegion extends AbstractRegion {
             if (e == 0) {
                 continue;
             }
-            if (probe.isAlive(ProcessProbe.pidOf(e), ProcessProbe.tagOf(e))) {
+            if (e == self || probe.isAlive(ProcessProbe.pidOf(e), ProcessProbe.tagOf(e))) {
                 live++;
             } else {
                 MEMORY.writeVolatileLong(at, 0);

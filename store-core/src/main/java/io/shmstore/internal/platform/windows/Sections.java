@@ -93,7 +93,7 @@ final class Sections {
                     throw new StoreExistsException(WindowsBackend.describe(spec) + " already exists (Windows object "
                             + kernelName + ")");
                 }
-                return attach(spec, h, Access.READ_WRITE, -1);
+                return attach(spec, WindowsOwners.checkExisting(h, spec), Access.READ_WRITE, -1);
             }
         } finally {
             Reference.reachabilityFence(security);
@@ -102,12 +102,12 @@ final class Sections {
     }
 
     private WindowsRegion openNamed(ObjectSpec spec, Access access) {
-        WinNT.HANDLE h = Kernel32.INSTANCE.OpenFileMapping(viewFlags(access), false,
+        WinNT.HANDLE h = Kernel32.INSTANCE.OpenFileMapping(viewFlags(access) | WinNT.READ_CONTROL, false,
                 WindowsBackend.kernelName(spec.name()));
         if (Win32.invalid(h)) {
             throw Win32Errors.forObject(Win32.lastError(), spec, "cannot open");
         }
-        return attach(spec, h, access, -1);
+        return attach(spec, WindowsOwners.checkExisting(h, spec), access, -1);
     }
 
     /**
@@ -179,13 +179,15 @@ final class Sections {
 
     private WindowsRegion openFile(ObjectSpec spec, Access access) {
         String path = spec.file().toAbsolutePath().toString();
-        int desired = access == Access.READ_WRITE ? WinNT.GENERIC_READ | WinNT.GENERIC_WRITE : WinNT.GENERIC_READ;
+        int desired = (access == Access.READ_WRITE ? WinNT.GENERIC_READ | WinNT.GENERIC_WRITE : WinNT.GENERIC_READ)
+                | WinNT.READ_CONTROL;
         WinNT.HANDLE file = Kernel32.INSTANCE.CreateFile(path, desired, SHARE_ALL, null, WinNT.OPEN_EXISTING,
                 WinNT.FILE_ATTRIBUTE_NORMAL, null);
         if (Win32.invalid(file)) {
             throw Win32Errors.forObject(Win32.lastError(), spec, "cannot open");
         }
         try {
+            WindowsOwners.checkFile(file, spec);
             long size = awaitHeaderBytes(spec, file);
             int protect = access == Access.READ_WRITE ? WinNT.PAGE_READWRITE : WinNT.PAGE_READONLY;
             WinNT.HANDLE section = Kernel32.INSTANCE.CreateFileMapping(file, null, protect, 0, 0, null);

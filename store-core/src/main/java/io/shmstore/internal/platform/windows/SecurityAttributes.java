@@ -180,7 +180,7 @@ final class SecurityAttributes {
      * Advapi32Util.getTokenAccount}, which also looks the account's name up, a call that can be slow
      * or fail on a domain member that cannot reach its domain controller.
      */
-    private static byte[] userSid(ObjectSpec spec) {
+    static byte[] userSid(ObjectSpec spec) {
         byte[] sid = userSid;
         if (sid != null) {
             return sid;

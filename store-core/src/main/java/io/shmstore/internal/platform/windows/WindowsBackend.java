@@ -55,6 +55,8 @@ import java.nio.file.Path;
  * StoreException}, never a fallback to the default. {@code CreateMutex}, {@code CreateEvent} and
  * {@code CreateFileMapping} ask for all access on an existing name, which such a DACL does not give
  * other users, so on {@code ERROR_ACCESS_DENIED} they open it with the rights they were granted.
+ * Every open of an existing object checks its owner first ({@link WindowsOwners}), as the POSIX
+ * backends check the file's.
  *
  * <p>No Win32 call runs when this class loads or is constructed: {@code Backends} loads it on every
  * operating system, and it binds Kernel32 on first use.
@@ -102,6 +104,20 @@ public final class WindowsBackend implements Backend {
     @Override
     public Region createOrOpen(ObjectSpec spec) {
         return sections.create(spec, true);
+    }
+
+    /** The kernel counts handles, so there is no lifetime to keep out of: an ordinary read-only open. */
+    @Override
+    public Region observe(ObjectSpec spec) {
+        return sections.open(spec, Access.READ_ONLY);
+    }
+
+    @Override
+    public void checkUser(String user) {
+        if (WindowsOwners.sidOf(user) == null) {
+            throw new IllegalArgumentException("no account " + Names.quote(user)
+                    + " on this host: trustOwner takes an account name (DOMAIN\\user) or a SID string (S-1-...)");
+        }
     }
 
     @Override

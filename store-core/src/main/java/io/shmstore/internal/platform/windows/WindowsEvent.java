@@ -54,18 +54,24 @@ final class WindowsEvent implements EventHandle {
                         false, kernelName);
                 int code = Win32.lastError();
                 if (Win32.invalid(h) && code == WinError.ERROR_ACCESS_DENIED) {
-                    h = Kernel32.INSTANCE.OpenEvent(USE_ACCESS, false, kernelName);
+                    h = Kernel32.INSTANCE.OpenEvent(USE_ACCESS | WinNT.READ_CONTROL, false, kernelName);
                     code = Win32.lastError();
                     if (Win32.invalid(h) && code == WinError.ERROR_ACCESS_DENIED) {
-                        h = Kernel32.INSTANCE.OpenEvent(WinNT.SYNCHRONIZE, false, kernelName);
+                        h = Kernel32.INSTANCE.OpenEvent(WinNT.SYNCHRONIZE | WinNT.READ_CONTROL, false, kernelName);
                         code = Win32.lastError();
                     }
                     if (Win32.invalid(h) && code == WinError.ERROR_FILE_NOT_FOUND) {
                         continue;
                     }
+                    if (!Win32.invalid(h)) {
+                        code = WinError.ERROR_ALREADY_EXISTS;
+                    }
                 }
                 if (Win32.invalid(h)) {
                     throw Win32Errors.forObject(code, spec, "cannot create or open");
+                }
+                if (code == WinError.ERROR_ALREADY_EXISTS) {
+                    WindowsOwners.checkExisting(h, spec);
                 }
                 return new WindowsEvent(spec.name(), kernelName, mode, h);
             }
