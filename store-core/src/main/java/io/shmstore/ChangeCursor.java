@@ -6,6 +6,9 @@ import java.time.Duration;
  * One consumer's position in a {@link ChangeFeed}. Not thread-safe: one thread reads a cursor. Costs
  * the writers nothing: they never wait for it, and it writes nothing to shared memory but a waiter
  * count while it sleeps.
+ *
+ * <p>Closing the cursor or its store from another thread is safe: a call in flight finishes
+ * ({@link #await} returns false), and every later call throws {@link IllegalStateException}.
  */
 public interface ChangeCursor<K> extends AutoCloseable {
     /**
@@ -24,7 +27,9 @@ public interface ChangeCursor<K> extends AutoCloseable {
      * Sleeps until a record is available to {@link #poll}, or the timeout passes; no core spins
      * meanwhile. Returns at once when one already is.
      *
-     * @return true when a record is available
+     * @return true when a record is available; false when the timeout passed, or the store was closed
+     *         while this waited
+     * @throws IllegalStateException when the cursor or its store is closed
      */
     boolean await(Duration timeout);
 

@@ -14,6 +14,9 @@ package io.shmstore;
  *     }
  * }
  * }</pre>
+ *
+ * To stop such a consumer from another thread, set {@code running} to false and close the store (or
+ * the cursor): the {@code await} in flight returns false and the loop ends.
  */
 public interface ChangeFeed<K> {
     /** Sequence of the last published record, or -1 when none was. */

@@ -85,44 +85,33 @@ public final class CloseRaceChild {
             s.put(k, "v" + k);
         }
         Map<Integer, String> acknowledged = new ConcurrentHashMap<>();
-        CountDownLatch started = new CountDownLatch(THREADS);
-        List<Thread> threads = new ArrayList<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int t = 0; t < THREADS; t++) {
-            int id = t;
-            threads.add(start(failure, () -> {
-                started.countDown();
-                ThreadLocalRandom rnd = ThreadLocalRandom.current();
-                ChangeCursor<Integer> cursor = scenario.equals("cursor") ? s.changes().cursorFrom(0) : null;
-                try {
-                    for (long i = 0; ; i++) {
-                        int k = rnd.nextInt(4_000 / THREADS) * THREADS + id;
-                        switch (scenario) {
-                            case "get" -> s.get(k);
-                            case "put" -> write(s, id, i, k, acknowledged);
-                            case "iterate" -> s.entrySet().forEach(e -> {
-                            });
-                            default -> {
-                                if (id == 0) {
-                                    write(s, id, i, k, acknowledged);
-                                } else if (cursor.await(Duration.ofMillis(50))) {
-                                    cursor.poll((seq, type, key) -> {
-                                    });
-                                }
+        race(id -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            ChangeCursor<Integer> cursor = scenario.equals("cursor") ? s.changes().cursorFrom(0) : null;
+            try {
+                for (long i = 0; ; i++) {
+                    int k = rnd.nextInt(4_000 / THREADS) * THREADS + id;
+                    switch (scenario) {
+                        case "get" -> s.get(k);
+                        case "put" -> write(s, id, i, k, acknowledged);
+                        case "iterate" -> s.entrySet().forEach(e -> {
+                        });
+                        default -> {
+                            if (id == 0) {
+                                write(s, id, i, k, acknowledged);
+                            } else if (cursor.await(Duration.ofMillis(50))) {
+                                cursor.poll((seq, type, key) -> {
+                                });
                             }
                         }
                     }
-                } finally {
-                    if (cursor != null) {
-                        cursor.close();
-                    }
                 }
-            }));
-        }
-        started.await();
-        Thread.sleep(ThreadLocalRandom.current().nextInt(5));
-        s.close();
-        join(threads, failure);
+            } finally {
+                if (cursor != null) {
+                    cursor.close();
+                }
+            }
+        }, s::close);
         try (SharedStore<Integer, String> again = store(dir, round, false)) {
             check(again.verify().isEmpty(), "verify after the close: " + again.verify());
             var quick = SharedStore.of(Integer.class, String.class).lockTimeout(Duration.ofMillis(200));
@@ -204,35 +193,24 @@ public final class CloseRaceChild {
         try (SharedMemory mem = SharedMemory.create("view-" + round, 1 << 20)) {
             MemoryView view = mem.map(0, mem.size(), Access.READ_WRITE);
             BytesStore<?, Void> bytes = view.bytes();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            CountDownLatch started = new CountDownLatch(THREADS);
-            List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                int id = t;
-                threads.add(start(failure, () -> {
-                    started.countDown();
-                    for (long i = 0; ; i++) {
-                        long at = (i * 4096 + id * 8) % (mem.size() - 8);
-                        if (id == 0) {
-                            bytes.writeLong(at, i);
-                        } else if (id == 1) {
-                            bytes.readLong(at);
-                        } else {
-                            var cursor = bytes.bytesForRead();
-                            try {
-                                cursor.readPosition(at);
-                                cursor.readLong();
-                            } finally {
-                                cursor.releaseLast();
-                            }
+            race(id -> {
+                for (long i = 0; ; i++) {
+                    long at = (i * 4096 + id * 8) % (mem.size() - 8);
+                    if (id == 0) {
+                        bytes.writeLong(at, i);
+                    } else if (id == 1) {
+                        bytes.readLong(at);
+                    } else {
+                        var cursor = bytes.bytesForRead();
+                        try {
+                            cursor.readPosition(at);
+                            cursor.readLong();
+                        } finally {
+                            cursor.releaseLast();
                         }
                     }
-                }));
-            }
-            started.await();
-            Thread.sleep(ThreadLocalRandom.current().nextInt(3));
-            view.close();
-            join(threads, failure);
+                }
+            }, view::close);
         }
     }
 
@@ -243,26 +221,16 @@ public final class CloseRaceChild {
     private static void mutexRound(int round) throws Exception {
         NamedMutex m = NamedMutex.createOrOpen("mutex-" + round);
         try (NamedMutex keep = NamedMutex.createOrOpen("mutex-" + round)) {
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            CountDownLatch started = new CountDownLatch(THREADS);
-            List<Thread> threads = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                threads.add(start(failure, () -> {
-                    started.countDown();
-                    while (true) {
-                        m.acquire(Duration.ofSeconds(5));
-                        try {
-                            m.ownerPid();
-                        } finally {
-                            m.release();
-                        }
+            race(id -> {
+                while (true) {
+                    m.acquire(Duration.ofSeconds(5));
+                    try {
+                        m.ownerPid();
+                    } finally {
+                        m.release();
                     }
-                }));
-            }
-            started.await();
-            Thread.sleep(ThreadLocalRandom.current().nextInt(3));
-            m.close();
-            join(threads, failure);
+                }
+            }, m::close);
             check(keep.acquire(Duration.ofMillis(200)) == Ownership.ACQUIRED, "the mutex was left held");
             keep.release();
         }
@@ -271,6 +239,22 @@ public final class CloseRaceChild {
     /** Threads wait on and signal an event through one handle while it closes. */
     private static void eventRound(int round) throws Exception {
         NamedEvent e = NamedEvent.createOrOpen("event-" + round, EventMode.AUTO_RESET);
+        race(id -> {
+            while (true) {
+                if (id == 0) {
+                    e.signal();
+                } else {
+                    e.await(Duration.ofSeconds(5));
+                }
+            }
+        }, e::close);
+    }
+
+    /**
+     * Runs {@code body(id)} on {@value #THREADS} threads, closes with {@code close} at a random moment
+     * once they all run, and waits for them to end (see {@link #start}).
+     */
+    private static void race(ThreadBody body, ThrowingRunnable close) throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch started = new CountDownLatch(THREADS);
         List<Thread> threads = new ArrayList<>();
@@ -278,18 +262,12 @@ public final class CloseRaceChild {
             int id = t;
             threads.add(start(failure, () -> {
                 started.countDown();
-                while (true) {
-                    if (id == 0) {
-                        e.signal();
-                    } else {
-                        e.await(Duration.ofSeconds(5));
-                    }
-                }
+                body.run(id);
             }));
         }
         started.await();
-        Thread.sleep(ThreadLocalRandom.current().nextInt(3));
-        e.close();
+        Thread.sleep(ThreadLocalRandom.current().nextInt(5));
+        close.run();
         join(threads, failure);
     }
 
@@ -339,5 +317,10 @@ public final class CloseRaceChild {
     @FunctionalInterface
     private interface ThrowingRunnable {
         void run() throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface ThreadBody {
+        void run(int id) throws Exception;
     }
 }

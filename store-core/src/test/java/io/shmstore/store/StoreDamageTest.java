@@ -5,6 +5,7 @@ import io.shmstore.SharedStore;
 import io.shmstore.StoreCorruptedException;
 import io.shmstore.internal.platform.ProcessProbe;
 import io.shmstore.internal.store.EntryLayout;
+import io.shmstore.internal.store.FeedLayout;
 import io.shmstore.internal.store.SegmentLayout;
 import io.shmstore.internal.store.StoreLayout;
 import io.shmstore.memory.MemoryView;
@@ -107,6 +108,35 @@ class StoreDamageTest {
     }
 
     @Test
+    void verifyReportsANegativeSeqlockCounterThatReadersRefuse() {
+        try (SharedStore<String, String> s = oneSegment("negative-seq");
+             SharedMemory mem = SharedMemory.open("negative-seq");
+             MemoryView v = mem.map()) {
+            s.put("k", "v");
+            v.bytes().writeLong(StoreLayout.HEADER_LENGTH + SegmentLayout.SEQ_OFFSET, -2);
+            assertThatThrownBy(() -> s.get("k")).isInstanceOf(StoreCorruptedException.class).hasMessageContaining("-2");
+            assertThat(s.verify()).anyMatch(p -> p.contains("segment 0") && p.contains("-2") && p.contains("negative"));
+        }
+    }
+
+    @Test
+    void verifyChecksTheChangeFeedHeaderAndRecords() {
+        try (SharedStore<String, String> s = oneSegment("feed-header");
+             SharedMemory mem = SharedMemory.open("feed-header");
+             MemoryView v = mem.map()) {
+            s.put("k", "v");
+            assertThat(s.verify()).isEmpty();
+            long published = v.bytes().readLong(FeedLayout.FEED_OFFSET_FIELD) + FeedLayout.PUBLISHED_OFFSET;
+            v.bytes().writeLong(published, -5);
+            assertThat(s.verify()).anyMatch(p -> p.contains("change feed") && p.contains("-5"));
+            v.bytes().writeLong(published, 1L << 62);
+            assertThat(s.verify()).anyMatch(p -> p.contains("change feed") && p.contains(String.valueOf(1L << 62)));
+            v.bytes().writeLong(published, 1);
+            assertThat(s.verify()).isEmpty();
+        }
+    }
+
+    @Test
     void aSlotPointingOutsideTheDataIsCorruptionNotAWildRead() {
         try (SharedStore<String, String> s = oneSegment("wild");
              SharedMemory mem = SharedMemory.open("wild");
@@ -173,15 +203,18 @@ class StoreDamageTest {
                 .averageValueSize(100).create()) {
             s.put("k", new byte[100]);
             byte[] reuse = new byte[100];
-            for (int i = 0; i < 20_000; i++) {
-                s.getUsing("k", reuse);
+            // compiled code allocates nothing (the dead allocation that raises memory faults is
+            // removed); the interpreter and C1 do, and when C2 takes over depends on the compile queue
+            // and on what ran before in this JVM: measure windows until compilation has settled
+            long perCall = -1;
+            for (int window = 0; window < 400 && perCall != 0; window++) {
+                long before = mx.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 10_000; i++) {
+                    s.getUsing("k", reuse);
+                }
+                perCall = (mx.getCurrentThreadAllocatedBytes() - before) / 10_000;
             }
-            long before = mx.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < 10_000; i++) {
-                s.getUsing("k", reuse);
-            }
-            long perCall = (mx.getCurrentThreadAllocatedBytes() - before) / 10_000;
-            assertThat(perCall).as("bytes allocated per getUsing hit").isZero();
+            assertThat(perCall).as("bytes allocated per getUsing hit, once compiled").isZero();
         }
     }
 }

@@ -26,6 +26,8 @@ public final class ChildJvm implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final String description;
     private final Path output;
+    /** Set by the pump once the child has exited and every line of its output is queued. */
+    private volatile boolean drained;
 
     private ChildJvm(Process process, String description, Path output) {
         this.process = process;
@@ -116,6 +118,7 @@ public final class ChildJvm implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             lines.add("EOF " + e);
         } finally {
+            drained = true;
             try {
                 Files.deleteIfExists(output);
             } catch (IOException e) {
@@ -124,15 +127,29 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
-    /** Waits for the next output line. */
+    /**
+     * Waits for the next output line. A child that exits (or crashes) before printing it fails the
+     * wait at once, not after the whole timeout.
+     */
     public String nextLine(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (line == null) {
-                throw new AssertionError("no output from child [" + description + "] within " + timeout
-                        + (process.isAlive() ? "" : "; it exited with " + process.exitValue()));
+            while (true) {
+                boolean finished = drained;
+                long left = deadline - System.nanoTime();
+                String line = lines.poll(Math.max(0, Math.min(left, 100_000_000L)), TimeUnit.NANOSECONDS);
+                if (line != null) {
+                    return line;
+                }
+                if (finished && lines.isEmpty()) {
+                    throw new AssertionError("child [" + description + "] exited with " + process.exitValue()
+                            + " without printing the line awaited");
+                }
+                if (left <= 0) {
+                    throw new AssertionError("no output from child [" + description + "] within " + timeout
+                            + (process.isAlive() ? "" : "; it exited with " + process.exitValue()));
+                }
             }
-            return line;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

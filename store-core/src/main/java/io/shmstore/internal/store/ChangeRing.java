@@ -84,6 +84,47 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
         }
     }
 
+    /**
+     * Adds a line per problem of the feed to {@code problems}: a negative published count or waiter
+     * count, and records a reader would read (the last {@code min(published, capacity)}) that do not
+     * carry their own sequence, or carry a type or key length out of range. Feed lock held meanwhile.
+     */
+    void verify(java.util.List<String> problems) {
+        lock.acquire(lockTimeout);
+        try {
+            String where = "change feed: ";
+            long published = published();
+            if (published < 0) {
+                problems.add(where + "published count is " + published + ", negative");
+                return;
+            }
+            int waiters = MEMORY.readVolatileInt(base + FeedLayout.WAITERS_OFFSET);
+            if (waiters < 0) {
+                problems.add(where + "waiter count is " + waiters + ", negative");
+            }
+            long wrong = 0;
+            String first = null;
+            for (long n = Math.max(0, published - capacity); n < published; n++) {
+                long r = recordAddress(n);
+                long seq = MEMORY.readLong(r + FeedLayout.SEQUENCE_OFFSET);
+                int type = MEMORY.readInt(r + FeedLayout.TYPE_OFFSET);
+                int keyLength = MEMORY.readInt(r + FeedLayout.KEY_LENGTH_OFFSET);
+                if (seq != n || ChangeType.ofCode(type) == null || keyLength < -1 || keyLength > keyCapacity) {
+                    wrong++;
+                    if (first == null) {
+                        first = "record " + n + " holds sequence " + seq + ", type " + type + ", key length " + keyLength;
+                    }
+                }
+            }
+            if (wrong > 0) {
+                problems.add(where + wrong + " of the last " + Math.min(published, capacity) + " records of "
+                        + published + " published are not what was published there; the first: " + first);
+            }
+        } finally {
+            lock.release();
+        }
+    }
+
     /** A SIGBUS on the feed's mapping (its file was truncated while open) as the typed exception. */
     private StoreCorruptedException fault(InternalError e) {
         return MemoryFaults.corrupted(e, "change feed of store \"" + name + "\"");
@@ -154,7 +195,7 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
     /** One reader's position; copies each record into its own scratch before trusting it. */
     private final class Cursor implements ChangeCursor<K> {
         private final Bytes<Void> key = Bytes.allocateElasticDirect(keyCapacity);
-        private final Lifecycle life = Lifecycle.confined("change cursor of store \"" + name + "\"");
+        private final Lifecycle life = Lifecycle.single("change cursor of store \"" + name + "\"");
         private long next;
         private long lost;
 
@@ -165,21 +206,32 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
         @Override
         public int poll(ChangeListener<? super K> listener, int max) {
             Objects.requireNonNull(listener, "listener");
+            long uses = enter();
+            try {
+                int delivered = deliver(listener, max);
+                MemoryFaults.raisePending();
+                return delivered;
+            } catch (InternalError e) {
+                throw fault(e);
+            } finally {
+                exit(uses);
+            }
+        }
+
+        /** One use of the cursor (its buffer) and one of the store (its mapping), as one token. */
+        private long enter() {
             int mine = life.enter();
             try {
-                int use = store.enter();
-                try {
-                    int delivered = deliver(listener, max);
-                    MemoryFaults.raisePending();
-                    return delivered;
-                } catch (InternalError e) {
-                    throw fault(e);
-                } finally {
-                    store.exit(use);
-                }
-            } finally {
+                return (long) mine << 32 | store.enter() & 0xFFFF_FFFFL;
+            } catch (IllegalStateException closed) {
                 life.exit(mine);
+                throw closed;
             }
+        }
+
+        private void exit(long uses) {
+            store.exit((int) uses);
+            life.exit((int) (uses >>> 32));
         }
 
         private int deliver(ChangeListener<? super K> listener, int max) {
@@ -243,23 +295,21 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
             }
         }
 
-        /** Returns false when the store is closed while this waits (see the class comment). */
+        /**
+         * Returns false when the store is closed while this waits (it wakes the sleepers), or within one
+         * sleep ({@value #MAX_SLEEP_NANOS} ns at most) when the cursor is.
+         */
         @Override
         public boolean await(Duration timeout) {
-            int mine = life.enter();
+            long uses = enter();
             try {
-                int use = store.enter();
-                try {
-                    boolean published = awaitPublished(timeout);
-                    MemoryFaults.raisePending();
-                    return published;
-                } catch (InternalError e) {
-                    throw fault(e);
-                } finally {
-                    store.exit(use);
-                }
+                boolean published = awaitPublished(timeout);
+                MemoryFaults.raisePending();
+                return published;
+            } catch (InternalError e) {
+                throw fault(e);
             } finally {
-                life.exit(mine);
+                exit(uses);
             }
         }
 
@@ -272,7 +322,7 @@ final class ChangeRing<K> implements ChangeFeed<K>, FeedSink {
                     return true;
                 }
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || store.isClosed()) {
+                if (left <= 0 || store.isClosed() || life.isClosed()) {
                     return false;
                 }
                 if (writable) {

@@ -794,7 +794,10 @@ final class Segment {
      */
     void verify(java.util.List<String> problems) {
         String where = "segment " + index + ": ";
-        if ((MEMORY.readLong(base + SegmentLayout.SEQ_OFFSET) & 1) != 0) {
+        long seq = MEMORY.readLong(base + SegmentLayout.SEQ_OFFSET);
+        if (seq < 0) {
+            problems.add(where + "seqlock counter is " + seq + ", negative (readers report the segment corrupt)");
+        } else if ((seq & 1) != 0) {
             problems.add(where + "seqlock counter is odd outside a write");
         }
         int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);

@@ -127,7 +127,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         this.view = view;
         this.config = config;
         this.readOnly = readOnly;
-        this.life = Lifecycle.shared("store \"" + request.displayName() + "\"");
+        this.life = Lifecycle.striped("store \"" + request.displayName() + "\"");
         // every access to the view is an operation counted by life: the last one may unmap at once
         ((ViewBytesStore) view.bytes()).unmapOnRelease();
         this.segments = new Segment[config.segments()];
@@ -321,24 +321,37 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     @Override
     public V get(Object key) {
         K k = castKey(key);
-        return k == null ? null : getUsing(k, null);
+        if (k == null) {
+            return null;
+        }
+        int use = life.enter();
+        try {
+            return lookup(k, null);
+        } finally {
+            life.exit(use);
+        }
     }
 
+    /** The use's bookkeeping stays out of {@link #lookup}, which keeps the read path small to inline. */
     @Override
     public V getUsing(K key, V reuse) {
         int use = life.enter();
         try {
-            Scratch s = scratch();
-            long hash = encodeKey(s, key);
-            if (read(s, hash)) {
-                hits.increment();
-                return decode(s.entry, reuse, key);
-            }
-            misses.increment();
-            return null;
+            return lookup(key, reuse);
         } finally {
             life.exit(use);
         }
+    }
+
+    private V lookup(K key, V reuse) {
+        Scratch s = scratch();
+        long hash = encodeKey(s, key);
+        if (read(s, hash)) {
+            hits.increment();
+            return decode(s.entry, reuse, key);
+        }
+        misses.increment();
+        return null;
     }
 
     @Override
@@ -744,6 +757,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                     unlock(seg);
                 }
             }
+            feed.verify(problems);
             return null;
         });
         return problems;
@@ -789,8 +803,16 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
             } else {
                 memory.close();
             }
+            MemoryFaults.raisePending();
+        } catch (InternalError e) {
+            throw fault(e);
         } finally {
-            life.awaitQuiet(CLOSE_WAIT_NANOS);
+            try {
+                life.awaitQuiet(CLOSE_WAIT_NANOS);
+                MemoryFaults.raisePending();
+            } catch (InternalError e) {
+                throw fault(e);
+            }
         }
     }
 

@@ -45,7 +45,7 @@ public final class LockWordMutex implements MutexHandle {
         this.name = name;
         this.writable = writable;
         this.onClose = onClose;
-        this.life = Lifecycle.shared(name);
+        this.life = Lifecycle.single(name);
     }
 
     @Override

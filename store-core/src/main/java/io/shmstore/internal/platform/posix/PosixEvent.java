@@ -27,7 +27,7 @@ final class PosixEvent implements EventHandle {
             throw e;
         }
         this.event = new EventWord(word.address(), backend.waiter());
-        this.life = Lifecycle.shared("event \"" + region.name() + "\"");
+        this.life = Lifecycle.single("event \"" + region.name() + "\"");
     }
 
     @Override
