@@ -16,9 +16,11 @@ import java.util.Arrays;
  * @param recoveries     segment repairs after a writer died, by any process
  * @param evictions      entries evicted to make room, by any process
  * @param expirations    expired entries purged, by any process
+ * @param damaged        entries dropped because an online repair found them damaged (out of bounds,
+ *                       failing their checksum), by any process; {@code verify()} names such damage
  */
 public record StoreStats(long entries, long capacity, long bytesUsed, long bytesCapacity, double[] segmentLoad,
-                         long hits, long misses, long recoveries, long evictions, long expirations) {
+                         long hits, long misses, long recoveries, long evictions, long expirations, long damaged) {
 
     public StoreStats {
         segmentLoad = segmentLoad.clone();
@@ -39,7 +41,7 @@ public record StoreStats(long entries, long capacity, long bytesUsed, long bytes
         return o instanceof StoreStats s && entries == s.entries && capacity == s.capacity && bytesUsed == s.bytesUsed
                 && bytesCapacity == s.bytesCapacity && Arrays.equals(segmentLoad, s.segmentLoad) && hits == s.hits
                 && misses == s.misses && recoveries == s.recoveries && evictions == s.evictions
-                && expirations == s.expirations;
+                && expirations == s.expirations && damaged == s.damaged;
     }
 
     @Override
@@ -50,7 +52,7 @@ public record StoreStats(long entries, long capacity, long bytesUsed, long bytes
     @Override
     public String toString() {
         return String.format("StoreStats[entries=%d/%d, bytes=%d/%d, maxSegmentLoad=%.2f, hits=%d, misses=%d,"
-                        + " recoveries=%d, evictions=%d, expirations=%d]", entries, capacity, bytesUsed, bytesCapacity,
-                maxSegmentLoad(), hits, misses, recoveries, evictions, expirations);
+                        + " recoveries=%d, evictions=%d, expirations=%d, damaged=%d]", entries, capacity, bytesUsed,
+                bytesCapacity, maxSegmentLoad(), hits, misses, recoveries, evictions, expirations, damaged);
     }
 }

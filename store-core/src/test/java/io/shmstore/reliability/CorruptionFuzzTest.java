@@ -235,12 +235,13 @@ class CorruptionFuzzTest {
         long feed = h + b.getLong(h + FeedLayout.FEED_OFFSET_FIELD);
         int capacity = b.getInt(h + FeedLayout.CAPACITY_FIELD);
         int recordSize = b.getInt(h + FeedLayout.RECORD_SIZE_FIELD);
-        out.add(new Field(feed + FeedLayout.LOCK_OFFSET, 8, "feed lock owner"));
-        out.add(new Field(feed + FeedLayout.PUBLISHED_OFFSET, 8, "feed published"));
+        out.add(new Field(feed + FeedLayout.TAIL_OFFSET, 8, "feed tail"));
         out.add(new Field(feed + FeedLayout.WAITERS_OFFSET, 4, "feed waiters"));
         for (int r = 0; r < capacity; r += 7) {
             long rec = feed + FeedLayout.HEADER_LENGTH + (long) r * recordSize;
-            out.add(new Field(rec + FeedLayout.SEQUENCE_OFFSET, 8, "feed record " + r + " sequence"));
+            out.add(new Field(rec + FeedLayout.STATE_OFFSET, 8, "feed record " + r + " state"));
+            out.add(new Field(rec + FeedLayout.WRITER_OFFSET, 8, "feed record " + r + " writer"));
+            out.add(new Field(rec + FeedLayout.CHECKSUM_OFFSET, 8, "feed record " + r + " checksum"));
             out.add(new Field(rec + FeedLayout.TYPE_OFFSET, 4, "feed record " + r + " type"));
             out.add(new Field(rec + FeedLayout.KEY_LENGTH_OFFSET, 4, "feed record " + r + " key length"));
             out.add(new Field(rec + FeedLayout.ENTRY_OFFSET, 8, "feed record " + r + " entry"));

@@ -6,9 +6,14 @@ import io.shmstore.ChangeType;
 import io.shmstore.FullPolicy;
 import io.shmstore.SharedStore;
 import io.shmstore.StoreInspector;
+import io.shmstore.internal.store.FeedLayout;
+import io.shmstore.memory.MemoryView;
+import io.shmstore.memory.Processes;
+import io.shmstore.memory.SharedMemory;
 import io.shmstore.testing.ChildJvm;
 import io.shmstore.testing.ShmDirExtension;
 import org.junit.jupiter.api.Test;
+import net.openhft.chronicle.bytes.BytesStore;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.charset.StandardCharsets;
@@ -16,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -165,6 +171,114 @@ class ChangeFeedTest {
                 assertThat(new String(keys.get(0), 1, 1, StandardCharsets.UTF_8)).isEqualTo("k");
                 assertThat(in.changes().lastSequence()).isZero();
             }
+        }
+    }
+
+    /**
+     * The reader stays about a ring behind a writer that keeps appending, so that it is often exactly
+     * one capacity behind while the record it wants is being overwritten: it is told what it lost, in
+     * order, and never reports corruption (the rule that gave "record N is not in the ring" at exactly
+     * one capacity behind).
+     */
+    @Test
+    void aReaderLappedWhileAWriterAppendsIsToldWhatItLostNeverCorruption() throws Exception {
+        try (SharedStore<String, String> s = SharedStore.of(String.class, String.class).name("lapping").entries(1000)
+                .changeFeedCapacity(64).create();
+             ChangeCursor<String> cursor = s.changes().cursorFrom(0)) {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> {
+                long n = 0;
+                while (System.nanoTime() < deadline) {
+                    s.put("k" + (n++ % 500), "v");
+                }
+                return n;
+            });
+            long[] counts = new long[3]; // next expected sequence, delivered, lost
+            ChangeListener<String> inOrder = new ChangeListener<>() {
+                @Override
+                public void onChange(long sequence, ChangeType type, String key) {
+                    assertThat(sequence).as("each record in order, after what was reported lost").isEqualTo(counts[0]);
+                    counts[0]++;
+                    counts[1]++;
+                }
+
+                @Override
+                public void onLapped(long lost, long resumedAt) {
+                    counts[0] += lost;
+                    counts[2] += lost;
+                    assertThat(resumedAt).as("resumes right after what it lost").isEqualTo(counts[0]);
+                }
+            };
+            while (!writer.isDone() || cursor.nextSequence() < s.changes().lastSequence() + 1) {
+                cursor.poll(inOrder);
+                Thread.sleep(0, ThreadLocalRandom.current().nextInt(200_000));
+            }
+            long delivered = counts[1];
+            long lostTotal = counts[2];
+            long appended = writer.get();
+            assertThat(delivered + lostTotal).as("delivered plus lost is everything appended").isEqualTo(appended);
+            assertThat(lostTotal).as("the reader was lapped").isPositive();
+            assertThat(delivered).isPositive();
+        }
+    }
+
+    /**
+     * A writer that died between claiming a record and completing it leaves the record incomplete; a
+     * reader sees that its writer is dead and reports the record lost, then goes on. An incomplete
+     * record whose writer lives is waited for, then given up after a second.
+     */
+    @Test
+    void aRecordWhoseWriterDiedMidAppendIsReportedLostAndTheReaderGoesOn() throws Exception {
+        try (SharedStore<String, String> s = SharedStore.of(String.class, String.class).name("dead-writer").entries(100)
+                .create();
+             ChangeCursor<String> cursor = s.changes().cursor();
+             SharedMemory mem = SharedMemory.open("dead-writer");
+             MemoryView v = mem.map()) {
+            BytesStore<?, ?> b = v.bytes();
+            long feed = b.readLong(FeedLayout.FEED_OFFSET_FIELD);
+            int recordSize = b.readInt(FeedLayout.RECORD_SIZE_FIELD);
+            long dead = deadProcessWord();
+            for (long writer : new long[]{dead, Processes.self()}) {
+                long n = b.readLong(feed + FeedLayout.TAIL_OFFSET);
+                long record = feed + FeedLayout.HEADER_LENGTH + n * recordSize;
+                b.writeLong(record + FeedLayout.WRITER_OFFSET, writer);
+                b.writeLong(record + FeedLayout.STATE_OFFSET, FeedLayout.WRITING);
+                b.writeLong(feed + FeedLayout.TAIL_OFFSET, n + 1);
+                s.put("after", "x");
+                long started = System.nanoTime();
+                long[] lapped = new long[2];
+                List<Change> seen = new ArrayList<>();
+                while (seen.isEmpty() && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(5)) {
+                    cursor.await(Duration.ofMillis(100));
+                    seen.addAll(drain(cursor, lapped));
+                }
+                long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                assertThat(lapped[0]).as("the incomplete record is reported lost").isEqualTo(1);
+                assertThat(seen).containsExactly(new Change(n + 1, ChangeType.PUT, "after"));
+                if (writer == dead) {
+                    assertThat(waitedMillis).as("a dead writer is found out fast").isLessThan(500);
+                } else {
+                    assertThat(waitedMillis).as("a live writer is waited for, then given up")
+                            .isGreaterThanOrEqualTo(900).isLessThan(3000);
+                }
+            }
+        }
+    }
+
+    /** The process word of a child JVM that has exited (and been reaped). */
+    private static long deadProcessWord() throws Exception {
+        try (ChildJvm child = ChildJvm.start(ChildJvm.command(ProcessWordChild.class), "process word")) {
+            long word = Long.parseLong(child.expect("WORD", CHILD));
+            assertThat(child.waitFor(CHILD)).isZero();
+            assertThat(Processes.isAlive(word)).isFalse();
+            return word;
+        }
+    }
+
+    /** Prints its own process word and exits. */
+    public static final class ProcessWordChild {
+        public static void main(String[] args) {
+            System.out.println("WORD " + Processes.self());
         }
     }
 }

@@ -63,10 +63,12 @@ class StoreDamageTest {
         try (SharedStore<String, String> s = oneSegment("version");
              SharedMemory mem = SharedMemory.open("version");
              MemoryView v = mem.map()) {
-            v.bytes().writeInt(StoreLayout.VERSION_OFFSET, 2);
-            assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("version").open())
-                    .isInstanceOf(IncompatibleStoreException.class)
-                    .hasMessageContaining("version 2").hasMessageContaining("version " + StoreLayout.VERSION);
+            for (int other : new int[]{StoreLayout.VERSION - 1, StoreLayout.VERSION + 1}) {
+                v.bytes().writeInt(StoreLayout.VERSION_OFFSET, other);
+                assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("version").open())
+                        .isInstanceOf(IncompatibleStoreException.class)
+                        .hasMessageContaining("version " + other).hasMessageContaining("version " + StoreLayout.VERSION);
+            }
         }
     }
 
@@ -126,12 +128,12 @@ class StoreDamageTest {
              MemoryView v = mem.map()) {
             s.put("k", "v");
             assertThat(s.verify()).isEmpty();
-            long published = v.bytes().readLong(FeedLayout.FEED_OFFSET_FIELD) + FeedLayout.PUBLISHED_OFFSET;
-            v.bytes().writeLong(published, -5);
+            long tail = v.bytes().readLong(FeedLayout.FEED_OFFSET_FIELD) + FeedLayout.TAIL_OFFSET;
+            v.bytes().writeLong(tail, -5);
             assertThat(s.verify()).anyMatch(p -> p.contains("change feed") && p.contains("-5"));
-            v.bytes().writeLong(published, 1L << 62);
+            v.bytes().writeLong(tail, 1L << 62);
             assertThat(s.verify()).anyMatch(p -> p.contains("change feed") && p.contains(String.valueOf(1L << 62)));
-            v.bytes().writeLong(published, 1);
+            v.bytes().writeLong(tail, 1);
             assertThat(s.verify()).isEmpty();
         }
     }

@@ -37,9 +37,10 @@ final class StatsCommand implements Callable<Integer> {
             out.printf("  data          %s of %s in use; %d segments, the fullest %.1f%% full%n",
                     Formats.bytes(s.bytesUsed()), Formats.bytes(s.bytesCapacity()), s.segmentLoad().length,
                     100 * s.maxSegmentLoad());
-            out.printf("  repairs       %,d segments repaired after a writer died%n", s.recoveries());
+            out.printf("  repairs       %,d segment repairs (a writer died, or damage was found)%n", s.recoveries());
             out.printf("  evictions     %,d%n", s.evictions());
             out.printf("  expirations   %,d%n", s.expirations());
+            out.printf("  damaged       %,d (entries dropped by online repairs)%n", s.damaged());
             out.printf("  change feed   %,d records published; the ring holds the last %,d%n", feed.lastSequence() + 1,
                     feed.capacity());
         }

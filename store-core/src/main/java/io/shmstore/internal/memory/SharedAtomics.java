@@ -42,6 +42,12 @@ public final class SharedAtomics {
         return MEMORY.addInt(address, delta);
     }
 
+    /** Atomically adds {@code delta}; returns the new value. */
+    public static long addLong(long address, long delta) {
+        guard(address);
+        return MEMORY.addLong(address, delta);
+    }
+
     /**
      * Reads the word at {@code address} with a guarded load and has any fault it raised thrown here,
      * before the caller's atomic on the same word runs.

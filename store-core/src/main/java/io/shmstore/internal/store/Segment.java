@@ -1,7 +1,7 @@
 package io.shmstore.internal.store;
 
+import io.shmstore.ChangeType;
 import io.shmstore.FullPolicy;
-import io.shmstore.LockTimeoutException;
 import io.shmstore.StoreCorruptedException;
 import io.shmstore.StoreFullException;
 import io.shmstore.internal.memory.SharedAtomics;
@@ -12,47 +12,52 @@ import net.openhft.chronicle.core.Memory;
 import net.openhft.chronicle.core.OS;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
- * One segment of a store: lock-free reads under the segment's seqlock, writes under its lock word.
+ * One segment of a store: lock-free reads under the seqlock, writes under the lock word, and the
+ * policies that make room (expiry, eviction). The parts it is made of: the slot tables and seqlock
+ * ({@link SlotTable}), the chunk bitmap ({@link ChunkAllocator}), the one entry validator
+ * ({@link EntryValidator}), the lock-free read path ({@link SegmentReader}) and the cold paths
+ * ({@link SegmentRepair}).
  *
- * <p>Design notes (the protocol itself is in {@link SegmentLayout}):
+ * <p>Design notes:
  * <ul>
- *   <li><b>Trust</b>: every number read from shared memory (slot, chunk, lengths, table index) is
- *       checked against this segment's bounds before it is used as an address. A reader that finds an
- *       inconsistency retries if the seqlock moved, and reports {@link StoreCorruptedException} if it
- *       did not: never a wild read.</li>
- *   <li><b>Crash safety</b>: a writer changes what readers see only by one ordered slot store or one
- *       table flip, always pointing at a complete entry. Whatever a dead writer left half done (an
- *       odd counter, allocated but unreferenced chunks, old chunks not yet freed, counts) is repaired
- *       by {@link #recover()} when the next writer gets {@link Ownership#ABANDONED}.</li>
- *   <li><b>Tables</b>: deletes leave tombstones; when they pile up, or during recovery, the live slots
- *       are rehashed into the inactive table, which no reader can see, and the active index is flipped.
- *       A crash mid-rehash leaves the old table active and intact.</li>
- *   <li><b>Space</b>: first-fit over a bitmap of chunks, starting at a rotating cursor. When no run is
- *       free, expired entries are purged, then under {@link FullPolicy#EVICT} the oldest-written of
- *       eight sampled entries is evicted, repeatedly; under {@code REJECT} the insert fails.</li>
+ *   <li><b>Trust</b>: every slot is followed to its entry through the validator. A lock-free reader
+ *       that finds an inconsistency retries if the seqlock moved and reports
+ *       {@link StoreCorruptedException} if it did not. A writer, holding the lock, has no race to
+ *       blame: it repairs the segment online ({@link SegmentRepair#recover()}, which drops what is
+ *       damaged) and reports the damage, so the next operation works.</li>
+ *   <li><b>A write happens or it does not</b>: every step that can fail — finding the key, validating
+ *       the entry being replaced, making room by rehash, expiry or eviction, allocating — comes before
+ *       the one slot store that makes the write visible. After it come only steps that cannot fail:
+ *       freeing the checked chunks of the entry replaced, the counts, and the change-feed append
+ *       (lock-free, see {@link ChangeRing}).</li>
+ *   <li><b>Crash safety</b>: readers see a change only through one ordered slot store or one table
+ *       flip, always pointing at a complete entry. Whatever a dead writer left half done is repaired
+ *       by the next writer, which gets {@link Ownership#ABANDONED}.</li>
+ *   <li><b>Space</b>: when no run of chunks is free, expired entries are purged, then under
+ *       {@link FullPolicy#EVICT} the oldest-written of eight sampled entries is evicted, repeatedly;
+ *       under {@code REJECT} the insert fails with {@link StoreFullException}.</li>
  * </ul>
- * This class is longer than most because the read, write and recovery paths share their bounds
- * checks and must be read together.
  */
 final class Segment {
     private static final Memory MEMORY = OS.memory();
-    /** Seqlock spins before a reader checks whether the writer holding an odd counter is dead. */
-    private static final int READ_SPINS = 1 << 14;
     private static final int EVICTION_SAMPLE = 8;
 
     final int index;
     private final long base;
-    private final long limit;
     private final StoreConfig config;
-    private final int mask;
-    private final long bitmap;
-    private final long data;
     private final NamedMutex lock;
     private final Duration lockTimeout;
     private final FeedSink feed;
+    private final EntryValidator entries;
+    private final SlotTable slots;
+    private final ChunkAllocator chunks;
+    private final SegmentRepair repair;
+    private final SegmentReader reader;
     /**
      * Counts the changes that move or free slots (removes, rehashes), so a writer can tell whether a
      * slot it located is still where it found it. Touched only with the lock held.
@@ -68,13 +73,15 @@ final class Segment {
         this.index = index;
         this.base = base;
         this.config = config;
-        this.limit = config.stride();
-        this.mask = config.slots() - 1;
-        this.bitmap = base + SegmentLayout.bitmapOffset(config.slots());
-        this.data = base + SegmentLayout.dataOffset(config.slots(), config.chunks());
         this.lock = lock;
         this.lockTimeout = lockTimeout;
         this.feed = feed;
+        this.entries = new EntryValidator(base + SegmentLayout.dataOffset(config.slots(), config.chunks()),
+                config.chunks(), config.chunkSize());
+        this.slots = new SlotTable(base, config.slots(), entries);
+        this.chunks = new ChunkAllocator(base, base + SegmentLayout.bitmapOffset(config.slots()), config.chunks());
+        this.repair = new SegmentRepair(index, base, slots, chunks, entries);
+        this.reader = new SegmentReader(index, config, slots, entries, lock);
     }
 
     /** Writes a fresh, empty segment into zeroed memory. */
@@ -82,206 +89,27 @@ final class Segment {
         SharedAtomics.zero(base, SegmentLayout.HEADER_LENGTH);
     }
 
-    // ---------------------------------------------------------------- reading
+    // ---------------------------------------------------------------- reading (no lock)
 
-    /**
-     * Copies the entry for the key in {@code key} (its bytes, hashed to {@code hash}) into {@code out},
-     * consistent under the seqlock and checked, with {@code out}'s read window set to the value bytes.
-     *
-     * @return true when found and not expired
-     */
+    /** See {@link SegmentReader#read}. */
     boolean read(Bytes<?> key, long hash, Bytes<?> out, long now) {
-        long keyAddr = key.addressForRead(0);
-        int keyLen = (int) key.writePosition();
-        for (int attempt = 0; ; attempt++) {
-            long s1 = stableSeq(attempt);
-            if (s1 < 0) {
-                continue;
-            }
-            int found;
-            try {
-                found = findChunk(keyAddr, keyLen, hash);
-                if (found >= 0) {
-                    copyEntry(found, out);
-                }
-            } catch (Inconsistent e) {
-                raceOrCorruption(s1, e);
-                continue;
-            }
-            if (!unchangedSince(s1)) {
-                continue;
-            }
-            if (found < 0) {
-                return false;
-            }
-            checkCopiedEntry(out, found);
-            return !expired(out.readLong(EntryLayout.WRITTEN_AT_OFFSET), now) && windowOnValue(out);
-        }
+        return reader.read(key, hash, out, now);
     }
 
-    /** The seqlock counter to read under, or -1 (after a spin) while a live writer is publishing. */
-    private long stableSeq(int attempt) {
-        long s1 = MEMORY.readVolatileLong(base + SegmentLayout.SEQ_OFFSET);
-        if (s1 < 0) {
-            // The counter counts up from 0 and cannot go negative in 2^63 writes: a negative one is
-            // damage. Returned, it would read as this method's "spin" answer (any negative), and every
-            // reader of the segment would spin for ever (found by CorruptionFuzzTest).
-            throw corrupted("its seqlock counter is " + s1 + ", negative");
-        }
-        if ((s1 & 1) != 0 && !writerGone(attempt)) {
-            Thread.onSpinWait();
-            return -1;
-        }
-        return s1;
+    /** See {@link SegmentReader#snapshot}. */
+    void snapshot(Bytes<?> scratch, long now, Consumer<Bytes<?>> sink) {
+        reader.snapshot(scratch, now, sink);
     }
 
-    /** True when nothing changed since the counter read {@code s1}: what was read is consistent. */
-    private boolean unchangedSince(long s1) {
-        MEMORY.loadFence();
-        return !seqMoved(s1);
-    }
-
-    /** An inconsistency is a race if a writer moved the counter (retry), else corruption (throw). */
-    private void raceOrCorruption(long s1, Inconsistent e) {
-        if (!seqMoved(s1)) {
-            throw corrupted(e.getMessage());
-        }
-    }
-
-    private boolean seqMoved(long before) {
-        return MEMORY.readVolatileLong(base + SegmentLayout.SEQ_OFFSET) != before;
-    }
-
-    /**
-     * An odd counter normally means a writer is inside its publish window (a few stores long). After
-     * many spins, a counter that stays odd because its writer died is read through: slots only ever
-     * point at complete entries, and each copy is checked.
-     */
-    private boolean writerGone(int attempt) {
-        if (attempt < READ_SPINS || (attempt & 1023) != 0) {
-            return false;
-        }
-        long owner = lock.ownerPid();
-        if (owner == 0 || lock.isAbandoned()) {
-            return true;
-        }
-        if (attempt > READ_SPINS * 64) {
-            throw new LockTimeoutException("segment " + index + " of store \"" + config.name()
-                    + "\" stayed mid-write for too long; its writer is process " + owner, owner);
-        }
-        return false;
-    }
-
-    /** The first chunk of the live entry for the key, or -1. Reads only checked addresses. */
-    private int findChunk(long keyAddr, int keyLen, long hash) {
-        long table = activeTable();
-        int tag = (int) (hash >>> 32);
-        int i = (int) hash & mask;
-        for (int probes = 0; probes < config.slots(); probes++, i = (i + 1) & mask) {
-            long slot = MEMORY.readVolatileLong(table + (long) i * 8);
-            if (slot == SegmentLayout.EMPTY) {
-                return -1;
-            }
-            if (slot != SegmentLayout.TOMBSTONE && SegmentLayout.tagOf(slot) == tag) {
-                int chunk = checkedChunk(slot);
-                long e = data + (long) chunk * config.chunkSize();
-                int kl = MEMORY.readInt(e + EntryLayout.KEY_LENGTH_OFFSET);
-                if (kl == keyLen) {
-                    checkedLength(chunk, kl, MEMORY.readInt(e + EntryLayout.VALUE_LENGTH_OFFSET));
-                    if (MEMORY.readLong(e + EntryLayout.KEY_HASH_OFFSET) == hash
-                            && equalBytes(e + EntryLayout.HEADER_LENGTH, keyAddr, keyLen)) {
-                        return chunk;
-                    }
-                }
-            }
-        }
-        return -1;
-    }
-
-    private long activeTable() {
-        int active = MEMORY.readVolatileInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
-        if (active != 0 && active != 1) {
-            throw new Inconsistent("active table index " + active);
-        }
-        return base + SegmentLayout.tableOffset(active, config.slots());
-    }
-
-    private int checkedChunk(long slot) {
-        int chunk = SegmentLayout.chunkOf(slot);
-        if (chunk < 0 || chunk >= config.chunks()) {
-            throw new Inconsistent("slot points at chunk " + chunk + " of " + config.chunks());
-        }
-        return chunk;
-    }
-
-    /** Total entry bytes, after checking that they fit between the chunk and the end of the data. */
-    private long checkedLength(int chunk, int keyLen, int valueLen) {
-        long room = (long) (config.chunks() - chunk) * config.chunkSize();
-        long total = EntryLayout.HEADER_LENGTH + (long) keyLen + valueLen;
-        if (keyLen < 0 || valueLen < 0 || total > room) {
-            throw new Inconsistent("entry at chunk " + chunk + " claims key " + keyLen + " and value " + valueLen
-                    + " bytes; " + room + " bytes remain in the segment");
-        }
-        return total;
-    }
-
-    private static boolean equalBytes(long a, long b, int n) {
-        int i = 0;
-        for (; i + 8 <= n; i += 8) {
-            if (MEMORY.readLong(a + i) != MEMORY.readLong(b + i)) {
-                return false;
-            }
-        }
-        for (; i < n; i++) {
-            if (MEMORY.readByte(a + i) != MEMORY.readByte(b + i)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private void copyEntry(int chunk, Bytes<?> out) {
-        long e = data + (long) chunk * config.chunkSize();
-        long total = checkedLength(chunk, MEMORY.readInt(e), MEMORY.readInt(e + EntryLayout.VALUE_LENGTH_OFFSET));
-        out.clear();
-        out.ensureCapacity(total);
-        MEMORY.copyMemory(e, out.addressForWrite(0), total);
-        out.writePosition(total);
-    }
-
-    /** Checks a copied entry's lengths and checksum; throws when the bytes are corrupt. */
-    private void checkCopiedEntry(Bytes<?> copy, int chunk) {
-        long a = copy.addressForRead(0);
-        int kl = MEMORY.readInt(a);
-        int vl = MEMORY.readInt(a + EntryLayout.VALUE_LENGTH_OFFSET);
-        long total = EntryLayout.HEADER_LENGTH + (long) kl + vl;
-        if (kl < 0 || vl < 0 || total != copy.writePosition() || checksum(a, kl, vl) != MEMORY.readLong(a + EntryLayout.CHECKSUM_OFFSET)) {
-            throw corrupted("entry at chunk " + chunk + " fails its checksum");
-        }
-    }
-
-    private static boolean windowOnValue(Bytes<?> copy) {
-        int kl = copy.readInt(EntryLayout.KEY_LENGTH_OFFSET);
-        copy.readPositionRemaining(EntryLayout.HEADER_LENGTH + kl, copy.readInt(EntryLayout.VALUE_LENGTH_OFFSET));
-        return true;
-    }
-
-    static long checksum(long entry, int keyLen, int valueLen) {
-        long h = Hashing.hash(0x5348_4D53_544F_5245L, entry, EntryLayout.CHECKSUM_OFFSET);
-        return Hashing.hash(h, entry + EntryLayout.HEADER_LENGTH, (long) keyLen + valueLen);
-    }
-
-    private boolean expired(long writtenAt, long now) {
-        return config.ttlMillis() > 0 && now - writtenAt >= config.ttlMillis();
-    }
+    // ---------------------------------------------------------------- statistics (no lock)
 
     /** Live entries, read without the lock: for size() and statistics. */
     int count() {
-        return Math.max(0, MEMORY.readVolatileInt(base + SegmentLayout.COUNT_OFFSET));
+        return Math.max(0, slots.count());
     }
 
     int usedChunks() {
-        return MEMORY.readVolatileInt(base + SegmentLayout.USED_CHUNKS_OFFSET);
+        return chunks.used();
     }
 
     long recoveries() {
@@ -296,50 +124,9 @@ final class Segment {
         return MEMORY.readVolatileLong(base + SegmentLayout.EXPIRATIONS_OFFSET);
     }
 
-    /**
-     * Copies every live, unexpired entry of the segment, consistently, into {@code sink} (for
-     * iteration); the sink sees each copy through {@code scratch}'s read window on the whole entry.
-     */
-    void snapshot(Bytes<?> scratch, long now, java.util.function.Consumer<Bytes<?>> sink) {
-        for (int attempt = 0; ; attempt++) {
-            long s1 = stableSeq(attempt);
-            if (s1 < 0) {
-                continue;
-            }
-            java.util.List<byte[]> copies = new java.util.ArrayList<>();
-            java.util.List<Integer> chunks = new java.util.ArrayList<>();
-            try {
-                long table = activeTable();
-                for (int i = 0; i < config.slots(); i++) {
-                    long slot = MEMORY.readVolatileLong(table + (long) i * 8);
-                    if (SegmentLayout.isLive(slot)) {
-                        int chunk = checkedChunk(slot);
-                        copyEntry(chunk, scratch);
-                        byte[] b = new byte[(int) scratch.writePosition()];
-                        scratch.read(0, b, 0, b.length);
-                        copies.add(b);
-                        chunks.add(chunk);
-                    }
-                }
-            } catch (Inconsistent e) {
-                raceOrCorruption(s1, e);
-                continue;
-            }
-            if (!unchangedSince(s1)) {
-                continue;
-            }
-            for (int c = 0; c < copies.size(); c++) {
-                byte[] b = copies.get(c);
-                scratch.clear();
-                scratch.write(b);
-                checkCopiedEntry(scratch, chunks.get(c));
-                if (!expired(scratch.readLong(EntryLayout.WRITTEN_AT_OFFSET), now)) {
-                    scratch.readPositionRemaining(0, b.length);
-                    sink.accept(scratch);
-                }
-            }
-            return;
-        }
+    /** Entries dropped because they were found damaged (by repairs and rehashes). */
+    long damaged() {
+        return MEMORY.readVolatileLong(base + SegmentLayout.DAMAGED_OFFSET);
     }
 
     // ---------------------------------------------------------------- writing (lock held)
@@ -348,7 +135,7 @@ final class Segment {
     void lock() {
         if (lock.acquire(lockTimeout) == Ownership.ABANDONED) {
             try {
-                recover();
+                repair.recover();
             } catch (RuntimeException e) {
                 lock.release();
                 throw e;
@@ -362,317 +149,229 @@ final class Segment {
 
     /**
      * Index in the active table of the live slot for the key, or {@code -(free + 1)} where {@code free}
-     * is the first reusable slot on its probe path. Lock held.
+     * is the first reusable slot on its probe path.
      */
-    int locate(long keyAddr, int keyLen, long hash) {
-        long table = activeTableLocked();
-        int tag = (int) (hash >>> 32);
-        int i = (int) hash & mask;
-        int free = -1;
-        for (int probes = 0; probes < config.slots(); probes++, i = (i + 1) & mask) {
-            long slot = MEMORY.readLong(table + (long) i * 8);
-            if (slot == SegmentLayout.EMPTY) {
-                return -((free < 0 ? i : free) + 1);
-            }
-            if (slot == SegmentLayout.TOMBSTONE) {
-                if (free < 0) {
-                    free = i;
-                }
-            } else if (SegmentLayout.tagOf(slot) == tag) {
-                int chunk = checkedChunkLocked(slot);
-                long e = entryAddress(chunk);
-                if (MEMORY.readInt(e) == keyLen && MEMORY.readLong(e + EntryLayout.KEY_HASH_OFFSET) == hash
-                        && equalBytes(e + EntryLayout.HEADER_LENGTH, keyAddr, keyLen)) {
-                    return i;
-                }
-            }
-        }
-        return -((free < 0 ? 0 : free) + 1);
-    }
-
-    /**
-     * The active table, for a writer (lock held): a bad index is corruption at once (no writer can race
-     * the holder), and the internal Inconsistent must not escape to the caller, as it did from put
-     * (found by CorruptionFuzzTest).
-     */
-    private long activeTableLocked() {
+    int locate(long keyAddr, int keyLength, long hash) {
         try {
-            return activeTable();
+            return slots.locate(keyAddr, keyLength, hash);
         } catch (Inconsistent e) {
-            throw corrupted(e.getMessage());
+            throw damaged(e);
         }
     }
 
-    private int checkedChunkLocked(long slot) {
-        try {
-            return checkedChunk(slot);
-        } catch (Inconsistent e) {
-            throw corrupted(e.getMessage());
-        }
-    }
-
-    /** Copies the live entry in slot {@code i} into {@code out}, checked, windowed on its value. Lock held. */
+    /** Copies the live entry in slot {@code i} into {@code out}, checked, windowed on its value. */
     void copyAt(int i, Bytes<?> out) {
-        int chunk = checkedChunkLocked(slotAt(i));
+        int chunk;
         try {
-            copyEntry(chunk, out);
+            chunk = entries.chunk(slots.slotAt(i));
+            reader.copyEntry(chunk, out);
         } catch (Inconsistent e) {
-            throw corrupted(e.getMessage());
+            throw damaged(e);
         }
-        checkCopiedEntry(out, chunk);
-        windowOnValue(out);
+        if (!SegmentReader.copyHoldsChecksum(out)) {
+            throw damaged(new Inconsistent("entry at chunk " + chunk + " fails its checksum"));
+        }
+        SegmentReader.windowOnValue(out);
     }
 
-    long slotAt(int i) {
-        return MEMORY.readLong(activeTableLocked() + (long) i * 8);
-    }
-
-    long entryAddress(int chunk) {
-        return data + (long) chunk * config.chunkSize();
-    }
-
-    /** Whether the live entry in slot {@code i} has expired. Lock held. */
+    /** Whether the live entry in slot {@code i} has expired. */
     boolean expiredAt(int i, long now) {
-        return expired(MEMORY.readLong(entryAddress(SegmentLayout.chunkOf(slotAt(i))) + EntryLayout.WRITTEN_AT_OFFSET), now);
+        try {
+            return config.expired(writtenAt(slots.slotAt(i)), now);
+        } catch (Inconsistent e) {
+            throw damaged(e);
+        }
+    }
+
+    private long writtenAt(long slot) {
+        return MEMORY.readLong(entries.address(entries.chunk(slot)) + EntryLayout.WRITTEN_AT_OFFSET);
     }
 
     /**
      * Writes a new entry for the key (copy-on-write) and publishes it, replacing the key's live entry
-     * if there is one, then frees what it replaced. Making room may purge, evict or rehash; if it did,
-     * the slot is located again after the space is found. Lock held.
+     * if there is one, then frees what it replaced (see the class comment for the order).
      */
     void put(long hash, Bytes<?> key, Bytes<?> value, long now) {
-        long keyAddr = key.addressForRead(0);
-        int keyLen = (int) key.writePosition();
-        long valueLen = value.writePosition();
-        if (keyLen + valueLen > config.maxEntryBytes()) {
-            throw new IllegalArgumentException("an entry of " + keyLen + " key and " + valueLen
+        int keyLength = (int) key.writePosition();
+        long valueLength = value.writePosition();
+        if (keyLength + valueLength > config.maxEntryBytes()) {
+            throw new IllegalArgumentException("an entry of " + keyLength + " key and " + valueLength
                     + " value bytes is larger than the " + config.maxEntryBytes() + " bytes a segment of store \""
                     + config.name() + "\" holds; raise averageValueSize or entries");
         }
-        int i = locate(keyAddr, keyLen, hash);
-        int shape = reshapes;
-        long keep = i >= 0 ? slotAt(i) : SegmentLayout.EMPTY;
-        if (i < 0) {
-            ensureSlotRoom();
-        }
-        int chunk = allocate(EntryLayout.chunksFor(keyLen, valueLen, config.chunkSize()), keep);
-        long e = entryAddress(chunk);
-        MEMORY.writeInt(e + EntryLayout.KEY_LENGTH_OFFSET, keyLen);
-        MEMORY.writeInt(e + EntryLayout.VALUE_LENGTH_OFFSET, (int) valueLen);
-        MEMORY.writeLong(e + EntryLayout.WRITTEN_AT_OFFSET, now);
-        MEMORY.writeLong(e + EntryLayout.KEY_HASH_OFFSET, hash);
-        MEMORY.copyMemory(keyAddr, e + EntryLayout.HEADER_LENGTH, keyLen);
-        MEMORY.copyMemory(value.addressForRead(0), e + EntryLayout.HEADER_LENGTH + keyLen, valueLen);
-        MEMORY.writeLong(e + EntryLayout.CHECKSUM_OFFSET, checksum(e, keyLen, (int) valueLen));
-        // making room may have purged, evicted or rehashed: only then is the slot looked up again
-        int at = reshapes == shape ? i : locate(keyAddr, keyLen, hash);
-        int slotIndex = at >= 0 ? at : -at - 1;
-        long old = slotAt(slotIndex);
-        publish(slotIndex, SegmentLayout.slot((int) (hash >>> 32), chunk));
-        MEMORY.writeLong(base + SegmentLayout.WRITE_SEQUENCE_OFFSET, MEMORY.readLong(base + SegmentLayout.WRITE_SEQUENCE_OFFSET) + 1);
-        feed.record(io.shmstore.ChangeType.PUT, keyAddr, keyLen, hash, entryRef(chunk));
-        if (SegmentLayout.isLive(old)) {
-            freeEntry(old);
-        } else {
-            if (old == SegmentLayout.TOMBSTONE) {
-                addInt(SegmentLayout.TOMBSTONES_OFFSET, -1);
-            }
-            addInt(SegmentLayout.COUNT_OFFSET, 1);
+        try {
+            write(hash, key.addressForRead(0), keyLength, value.addressForRead(0), (int) valueLength, now);
+        } catch (Inconsistent e) {
+            throw damaged(e);
         }
     }
 
-    /** Deletes the live entry in slot {@code i}, recording {@code why} in the change feed. Lock held. */
-    void remove(int i, io.shmstore.ChangeType why) {
+    private void write(long hash, long keyAddr, int keyLength, long valueAddr, int valueLength, long now) {
+        int i = slots.locate(keyAddr, keyLength, hash);
+        int shape = reshapes;
+        long keep = SegmentLayout.EMPTY;
+        if (i >= 0) {
+            keep = slots.slotAt(i);
+            entries.lengths(entries.chunk(keep));
+        } else {
+            ensureSlotRoom();
+        }
+        int chunk = allocate(EntryLayout.chunksFor(keyLength, valueLength, config.chunkSize()), keep);
+        long e = entries.address(chunk);
+        MEMORY.writeInt(e + EntryLayout.KEY_LENGTH_OFFSET, keyLength);
+        MEMORY.writeInt(e + EntryLayout.VALUE_LENGTH_OFFSET, valueLength);
+        MEMORY.writeLong(e + EntryLayout.WRITTEN_AT_OFFSET, now);
+        MEMORY.writeLong(e + EntryLayout.KEY_HASH_OFFSET, hash);
+        MEMORY.copyMemory(keyAddr, e + EntryLayout.HEADER_LENGTH, keyLength);
+        MEMORY.copyMemory(valueAddr, e + EntryLayout.HEADER_LENGTH + keyLength, valueLength);
+        MEMORY.writeLong(e + EntryLayout.CHECKSUM_OFFSET, EntryValidator.checksum(e, keyLength, valueLength));
+        // making room may have purged, evicted or rehashed: only then is the slot looked up again
+        int at = reshapes == shape ? i : slots.locate(keyAddr, keyLength, hash);
+        int slotIndex = at >= 0 ? at : -at - 1;
+        long previous = slots.slotAt(slotIndex);
+        int oldChunk = -1;
+        int oldChunks = 0;
+        if (at >= 0) {
+            oldChunk = entries.chunk(previous);
+            oldChunks = entries.chunksSpanned(entries.lengths(oldChunk));
+        } else if (SegmentLayout.isLive(previous)) {
+            throw new Inconsistent("no free slot on the probe path of a key; slot " + slotIndex + " is taken");
+        }
+        slots.publish(slotIndex, SegmentLayout.slot((int) (hash >>> 32), chunk));
+        // visible: nothing below can fail
+        MEMORY.writeLong(base + SegmentLayout.WRITE_SEQUENCE_OFFSET, MEMORY.readLong(base + SegmentLayout.WRITE_SEQUENCE_OFFSET) + 1);
+        if (oldChunk >= 0) {
+            chunks.free(oldChunk, oldChunks);
+        } else {
+            slots.countInsert(previous);
+        }
+        feed.record(ChangeType.PUT, keyAddr, keyLength, hash, entryRef(chunk));
+    }
+
+    /** Deletes the live entry in slot {@code i}, recording {@code why} in the change feed. */
+    void remove(int i, ChangeType why) {
+        try {
+            removeAt(i, why);
+            rehashIfCrowded();
+        } catch (Inconsistent e) {
+            throw damaged(e);
+        }
+    }
+
+    /** Checks the entry, then unpublishes it: nothing after the slot store can fail. */
+    private void removeAt(int i, ChangeType why) {
+        long old = slots.slotAt(i);
+        int chunk = entries.chunk(old);
+        long lengths = entries.lengths(chunk);
+        int n = entries.chunksSpanned(lengths);
+        long e = entries.address(chunk);
+        long keyHash = MEMORY.readLong(e + EntryLayout.KEY_HASH_OFFSET);
         reshapes++;
-        long old = slotAt(i);
-        publish(i, SegmentLayout.TOMBSTONE);
-        int chunk = SegmentLayout.chunkOf(old);
-        long e = entryAddress(chunk);
-        feed.record(why, e + EntryLayout.HEADER_LENGTH, MEMORY.readInt(e), MEMORY.readLong(e + EntryLayout.KEY_HASH_OFFSET),
-                entryRef(chunk));
-        freeEntry(old);
-        addInt(SegmentLayout.COUNT_OFFSET, -1);
-        addInt(SegmentLayout.TOMBSTONES_OFFSET, 1);
-        if (MEMORY.readInt(base + SegmentLayout.TOMBSTONES_OFFSET) > config.slots() / 4) {
+        slots.publish(i, SegmentLayout.TOMBSTONE);
+        slots.countDelete();
+        // the freed chunks keep the key's bytes until a later allocation, which needs this lock
+        chunks.free(chunk, n);
+        feed.record(why, e + EntryLayout.HEADER_LENGTH, EntryValidator.keyLength(lengths), keyHash, entryRef(chunk));
+    }
+
+    /** Rehashes once deleted slots fill a quarter of the table; drops damaged slots it meets. */
+    private void rehashIfCrowded() {
+        if (slots.tombstones() > config.slots() / 4) {
             rehash();
         }
+    }
+
+    private void rehash() {
+        reshapes++;
+        addDamaged(slots.rehash());
     }
 
     private long entryRef(int chunk) {
         return ((long) index << 32) | (chunk & 0xFFFF_FFFFL);
     }
 
-    /** Removes every entry: an empty inactive table becomes active. Lock held. */
+    /** Removes every entry: an empty inactive table becomes active. */
     void clear() {
-        int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
-        long other = base + SegmentLayout.tableOffset(1 - active, config.slots());
-        SharedAtomics.zero(other, (long) config.slots() * 8);
-        flip(1 - active);
-        SharedAtomics.zero(bitmap, SegmentLayout.bitmapLength(config.chunks()));
-        MEMORY.writeInt(base + SegmentLayout.COUNT_OFFSET, 0);
-        MEMORY.writeInt(base + SegmentLayout.TOMBSTONES_OFFSET, 0);
-        MEMORY.writeInt(base + SegmentLayout.USED_CHUNKS_OFFSET, 0);
+        reshapes++;
+        slots.clear();
+        chunks.clear();
     }
 
-    private void publish(int i, long slot) {
-        long table = activeTableLocked();
-        long seq = base + SegmentLayout.SEQ_OFFSET;
-        MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
-        MEMORY.writeOrderedLong(table + (long) i * 8, slot);
-        MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
-    }
-
-    private void flip(int table) {
-        long seq = base + SegmentLayout.SEQ_OFFSET;
-        MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
-        MEMORY.writeOrderedInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET, table);
-        MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
-    }
-
-    private void addInt(int offset, int delta) {
-        MEMORY.writeOrderedInt(base + offset, MEMORY.readInt(base + offset) + delta);
+    /** Removes every expired entry. */
+    int purgeExpired(long now) {
+        if (config.ttlMillis() <= 0) {
+            return 0;
+        }
+        try {
+            int purged = 0;
+            for (int i = 0; i < config.slots(); i++) {
+                long slot = slots.slotAt(i);
+                if (SegmentLayout.isLive(slot) && config.expired(writtenAt(slot), now)) {
+                    removeAt(i, ChangeType.EXPIRE);
+                    purged++;
+                }
+            }
+            MEMORY.writeLong(base + SegmentLayout.EXPIRATIONS_OFFSET, expirations() + purged);
+            rehashIfCrowded();
+            return purged;
+        } catch (Inconsistent e) {
+            throw damaged(e);
+        }
     }
 
     /** Keeps live plus deleted slots under 3/4 of the table, by rehashing, purging or evicting. */
     private void ensureSlotRoom() {
         int threshold = config.slots() / 4 * 3;
-        if (count() + tombstones() < threshold) {
+        if (slots.count() + slots.tombstones() < threshold) {
             return;
         }
-        if (tombstones() > 0) {
+        if (slots.tombstones() > 0) {
             rehash();
         }
-        if (count() < threshold) {
+        if (slots.count() < threshold) {
             return;
         }
         purgeExpired(System.currentTimeMillis());
-        while (count() >= threshold) {
-            if (config.fullPolicy() != FullPolicy.EVICT || !evictOne()) {
-                throw full("slots", "all " + count() + " slots usable in this segment are taken");
+        while (slots.count() >= threshold) {
+            if (config.fullPolicy() != FullPolicy.EVICT || !evictOneExcept(SegmentLayout.EMPTY)) {
+                throw full("slots", "all " + slots.count() + " slots usable in this segment are taken");
             }
         }
     }
 
-    private int tombstones() {
-        return MEMORY.readInt(base + SegmentLayout.TOMBSTONES_OFFSET);
-    }
-
     /**
-     * Finds {@code need} free contiguous chunks, making room as the policy allows. The chunks of
-     * {@code keep} (the entry being replaced) are never evicted.
+     * Finds {@code need} free contiguous chunks, making room as the policy allows, and takes them. The
+     * chunks of {@code keep} (the entry being replaced) are never evicted.
      */
     private int allocate(int need, long keep) {
-        int chunk = findRun(need);
+        int chunk = chunks.findRun(need);
         if (chunk < 0 && config.ttlMillis() > 0) {
             purgeExpired(System.currentTimeMillis());
-            chunk = findRun(need);
+            chunk = chunks.findRun(need);
         }
         while (chunk < 0 && config.fullPolicy() == FullPolicy.EVICT && evictOneExcept(keep)) {
-            chunk = findRun(need);
+            chunk = chunks.findRun(need);
         }
         if (chunk < 0) {
             throw full("data", "no run of " + need + " free chunks of " + config.chunkSize() + " bytes; "
-                    + (config.chunks() - usedChunks()) + " of " + config.chunks() + " chunks are free");
+                    + (config.chunks() - chunks.used()) + " of " + config.chunks() + " chunks are free");
         }
-        mark(chunk, need, true);
-        MEMORY.writeInt(base + SegmentLayout.CURSOR_OFFSET, (chunk + need) % config.chunks());
-        addInt(SegmentLayout.USED_CHUNKS_OFFSET, need);
+        chunks.take(chunk, need);
         return chunk;
     }
 
-    /**
-     * First-fit from the cursor, wrapping once. Whole bitmap words that are full are skipped 64
-     * chunks at a time, so a nearly full segment costs a word read per 64 chunks, not a bit test each.
-     */
-    private int findRun(int need) {
-        int chunks = config.chunks();
-        int cursor = Math.floorMod(MEMORY.readInt(base + SegmentLayout.CURSOR_OFFSET), chunks);
-        int run = 0;
-        int start = cursor;
-        int c = cursor;
-        for (long scanned = 0; scanned < (long) chunks + need; ) {
-            if (c >= chunks) {
-                c = 0;
-                run = 0;
-                start = 0;
-            }
-            if ((c & 63) == 0 && c + 64 <= chunks && MEMORY.readLong(bitmap + (c >>> 6) * 8L) == -1L) {
-                run = 0;
-                c += 64;
-                start = c;
-                scanned += 64;
-                continue;
-            }
-            if (used(c)) {
-                run = 0;
-                start = c + 1;
-            } else if (++run == need) {
-                return start;
-            }
-            c++;
-            scanned++;
-        }
-        return -1;
-    }
-
-    private boolean used(int chunk) {
-        return (MEMORY.readLong(bitmap + (chunk >>> 6) * 8L) & (1L << chunk)) != 0;
-    }
-
-    private void mark(int chunk, int n, boolean used) {
-        for (int c = chunk; c < chunk + n; c++) {
-            long w = bitmap + (c >>> 6) * 8L;
-            long bits = MEMORY.readLong(w);
-            MEMORY.writeLong(w, used ? bits | (1L << c) : bits & ~(1L << c));
-        }
-    }
-
-    /** Chunks spanned by the (already checked) entry at address {@code e}. */
-    private int entryChunks(long e) {
-        return EntryLayout.chunksFor(MEMORY.readInt(e), MEMORY.readInt(e + EntryLayout.VALUE_LENGTH_OFFSET), config.chunkSize());
-    }
-
-    private void freeEntry(long slot) {
-        int chunk = SegmentLayout.chunkOf(slot);
-        long e = entryAddress(chunk);
-        int n = entryChunks(e);
-        mark(chunk, n, false);
-        addInt(SegmentLayout.USED_CHUNKS_OFFSET, -n);
-    }
-
-    /** Removes every expired entry. Lock held. */
-    int purgeExpired(long now) {
-        if (config.ttlMillis() <= 0) {
-            return 0;
-        }
-        int purged = 0;
-        for (int i = 0; i < config.slots(); i++) {
-            if (SegmentLayout.isLive(slotAt(i)) && expiredAt(i, now)) {
-                remove(i, io.shmstore.ChangeType.EXPIRE);
-                purged++;
-            }
-        }
-        MEMORY.writeLong(base + SegmentLayout.EXPIRATIONS_OFFSET, expirations() + purged);
-        return purged;
-    }
-
-    private boolean evictOne() {
-        return evictOneExcept(SegmentLayout.EMPTY);
-    }
-
-    /** Evicts the oldest-written of up to eight live entries from a random place. Lock held. */
+    /** Evicts the oldest-written of up to eight live entries from a random place, never {@code keep}. */
     private boolean evictOneExcept(long keep) {
         int start = ThreadLocalRandom.current().nextInt(config.slots());
         int victim = -1;
         long oldest = Long.MAX_VALUE;
         int seen = 0;
         for (int k = 0; k < config.slots() && seen < EVICTION_SAMPLE; k++) {
-            int i = (start + k) & mask;
-            long slot = slotAt(i);
+            int i = (start + k) & (config.slots() - 1);
+            long slot = slots.slotAt(i);
             if (SegmentLayout.isLive(slot) && slot != keep) {
                 seen++;
-                long at = MEMORY.readLong(entryAddress(SegmentLayout.chunkOf(slot)) + EntryLayout.WRITTEN_AT_OFFSET);
+                long at = writtenAt(slot);
                 if (at < oldest) {
                     oldest = at;
                     victim = i;
@@ -682,178 +381,46 @@ final class Segment {
         if (victim < 0) {
             return false;
         }
-        remove(victim, io.shmstore.ChangeType.EVICT);
+        removeAt(victim, ChangeType.EVICT);
         MEMORY.writeLong(base + SegmentLayout.EVICTIONS_OFFSET, evictions() + 1);
         return true;
     }
 
-    /** Rebuilds the live slots into the inactive table and flips to it. Lock held. */
-    private void rehash() {
-        reshapes++;
-        int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
-        long from = base + SegmentLayout.tableOffset(active, config.slots());
-        long to = base + SegmentLayout.tableOffset(1 - active, config.slots());
-        SharedAtomics.zero(to, (long) config.slots() * 8);
-        int live = 0;
-        for (int i = 0; i < config.slots(); i++) {
-            long slot = MEMORY.readLong(from + (long) i * 8);
-            if (SegmentLayout.isLive(slot)) {
-                long hash = MEMORY.readLong(entryAddress(SegmentLayout.chunkOf(slot)) + EntryLayout.KEY_HASH_OFFSET);
-                int j = (int) hash & mask;
-                while (MEMORY.readLong(to + (long) j * 8) != SegmentLayout.EMPTY) {
-                    j = (j + 1) & mask;
-                }
-                MEMORY.writeLong(to + (long) j * 8, slot);
-                live++;
-            }
+    private void addDamaged(int dropped) {
+        if (dropped > 0) {
+            MEMORY.writeLong(base + SegmentLayout.DAMAGED_OFFSET, damaged() + dropped);
         }
-        flip(1 - active);
-        MEMORY.writeInt(base + SegmentLayout.COUNT_OFFSET, live);
-        MEMORY.writeInt(base + SegmentLayout.TOMBSTONES_OFFSET, 0);
     }
 
-    // ---------------------------------------------------------------- recovery (lock held)
+    // ---------------------------------------------------------------- cold paths (lock held)
 
-    /**
-     * Repairs the segment after its last writer died holding the lock, online: settles the seqlock,
-     * drops slots whose entry is out of bounds, fails its checksum or disagrees with its slot (or
-     * repeats another slot's chunk), rehashes the survivors into a clean table, and rebuilds the chunk
-     * bitmap and the counts from them. Entries that were published survive; a write that had not
-     * reached its slot store is rolled back.
-     */
+    /** Repairs the segment online (see {@link SegmentRepair#recover()}). */
     void recover() {
-        long seq = base + SegmentLayout.SEQ_OFFSET;
-        long s = MEMORY.readLong(seq);
-        if ((s & 1) != 0) {
-            MEMORY.writeVolatileLong(seq, s + 1);
-        }
-        int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
-        if (active != 0 && active != 1) {
-            active = 0;
-            MEMORY.writeVolatileInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET, 0);
-        }
-        long table = base + SegmentLayout.tableOffset(active, config.slots());
-        java.util.BitSet claimed = new java.util.BitSet(config.chunks());
-        for (int i = 0; i < config.slots(); i++) {
-            long slot = MEMORY.readLong(table + (long) i * 8);
-            if (SegmentLayout.isLive(slot) && !validEntry(slot, claimed)) {
-                publish(i, SegmentLayout.TOMBSTONE);
-            }
-        }
-        rehash();
-        SharedAtomics.zero(bitmap, SegmentLayout.bitmapLength(config.chunks()));
-        int used = 0;
-        long fresh = base + SegmentLayout.tableOffset(MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET), config.slots());
-        for (int i = 0; i < config.slots(); i++) {
-            long slot = MEMORY.readLong(fresh + (long) i * 8);
-            if (SegmentLayout.isLive(slot)) {
-                int chunk = SegmentLayout.chunkOf(slot);
-                long e = entryAddress(chunk);
-                int n = entryChunks(e);
-                mark(chunk, n, true);
-                used += n;
-            }
-        }
-        MEMORY.writeInt(base + SegmentLayout.USED_CHUNKS_OFFSET, used);
-        MEMORY.writeLong(base + SegmentLayout.RECOVERIES_OFFSET, recoveries() + 1);
+        repair.recover();
     }
 
-    private boolean validEntry(long slot, java.util.BitSet claimed) {
-        int chunk = SegmentLayout.chunkOf(slot);
-        if (chunk < 0 || chunk >= config.chunks()) {
-            return false;
-        }
-        long e = entryAddress(chunk);
-        int kl = MEMORY.readInt(e);
-        int vl = MEMORY.readInt(e + EntryLayout.VALUE_LENGTH_OFFSET);
-        long room = (long) (config.chunks() - chunk) * config.chunkSize();
-        if (kl < 0 || vl < 0 || EntryLayout.HEADER_LENGTH + (long) kl + vl > room) {
-            return false;
-        }
-        long hash = MEMORY.readLong(e + EntryLayout.KEY_HASH_OFFSET);
-        if ((int) (hash >>> 32) != SegmentLayout.tagOf(slot)
-                || checksum(e, kl, vl) != MEMORY.readLong(e + EntryLayout.CHECKSUM_OFFSET)) {
-            return false;
-        }
-        int n = EntryLayout.chunksFor(kl, vl, config.chunkSize());
-        int clash = claimed.nextSetBit(chunk);
-        if (clash >= 0 && clash < chunk + n) {
-            return false;
-        }
-        claimed.set(chunk, chunk + n);
-        return true;
-    }
-
-    // ---------------------------------------------------------------- verification (lock held)
-
-    /**
-     * Checks every invariant of the segment and adds a line per problem to {@code problems}: an odd
-     * seqlock, slots pointing outside the data or at entries that fail their checksum, overlapping
-     * entries, keys not reachable from their hash, counts that disagree, chunks marked used that no
-     * entry holds or held chunks marked free. Lock held (so a dead writer's segment was repaired first).
-     */
-    void verify(java.util.List<String> problems) {
-        String where = "segment " + index + ": ";
-        long seq = MEMORY.readLong(base + SegmentLayout.SEQ_OFFSET);
-        if (seq < 0) {
-            problems.add(where + "seqlock counter is " + seq + ", negative (readers report the segment corrupt)");
-        } else if ((seq & 1) != 0) {
-            problems.add(where + "seqlock counter is odd outside a write");
-        }
-        int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
-        if (active != 0 && active != 1) {
-            problems.add(where + "active table index is " + active);
-            return;
-        }
-        long table = base + SegmentLayout.tableOffset(active, config.slots());
-        java.util.BitSet claimed = new java.util.BitSet(config.chunks());
-        int live = 0;
-        int tombstones = 0;
-        for (int i = 0; i < config.slots(); i++) {
-            long slot = MEMORY.readLong(table + (long) i * 8);
-            if (slot == SegmentLayout.TOMBSTONE) {
-                tombstones++;
-            } else if (slot != SegmentLayout.EMPTY) {
-                if (!validEntry(slot, claimed)) {
-                    problems.add(where + "slot " + i + " points at an invalid or overlapping entry (chunk "
-                            + SegmentLayout.chunkOf(slot) + ")");
-                    continue;
-                }
-                live++;
-                long e = entryAddress(SegmentLayout.chunkOf(slot));
-                int kl = MEMORY.readInt(e);
-                if (locate(e + EntryLayout.HEADER_LENGTH, kl, MEMORY.readLong(e + EntryLayout.KEY_HASH_OFFSET)) != i) {
-                    problems.add(where + "the key in slot " + i + " is not reachable from its hash");
-                }
-            }
-        }
-        int count = MEMORY.readInt(base + SegmentLayout.COUNT_OFFSET);
-        if (count != live) {
-            problems.add(where + "count says " + count + " entries, slots hold " + live);
-        }
-        if (MEMORY.readInt(base + SegmentLayout.TOMBSTONES_OFFSET) != tombstones) {
-            problems.add(where + "tombstone count says " + MEMORY.readInt(base + SegmentLayout.TOMBSTONES_OFFSET)
-                    + ", table holds " + tombstones);
-        }
-        int marked = 0;
-        for (int c = 0; c < config.chunks(); c++) {
-            boolean u = used(c);
-            marked += u ? 1 : 0;
-            if (u != claimed.get(c)) {
-                problems.add(where + "chunk " + c + (u ? " is marked used but no entry holds it"
-                        : " is held by an entry but marked free"));
-                if (problems.size() > 100) {
-                    return;
-                }
-            }
-        }
-        if (MEMORY.readInt(base + SegmentLayout.USED_CHUNKS_OFFSET) != marked) {
-            problems.add(where + "used-chunk count says " + MEMORY.readInt(base + SegmentLayout.USED_CHUNKS_OFFSET)
-                    + ", bitmap marks " + marked);
-        }
+    void verify(List<String> problems) {
+        repair.verify(problems);
     }
 
     // ---------------------------------------------------------------- errors
+
+    /**
+     * Damage found by a writer, which holds the lock and so cannot be racing anyone: the segment is
+     * repaired now, before the lock is released, and the caller is told; its own change did not
+     * happen, and the next operation finds a sound segment.
+     */
+    private StoreCorruptedException damaged(Inconsistent e) {
+        String repaired;
+        try {
+            int dropped = repair.recover();
+            repaired = "; the segment was repaired online, " + dropped + " damaged " + (dropped == 1 ? "entry" : "entries")
+                    + " dropped. This operation did not happen: retry it";
+        } catch (RuntimeException | Error failed) {
+            repaired = "; repairing the segment failed too: " + failed;
+        }
+        return corrupted(e.getMessage() + repaired);
+    }
 
     private StoreCorruptedException corrupted(String what) {
         return new StoreCorruptedException("store \"" + config.name() + "\", segment " + index + ": " + what);
@@ -864,14 +431,5 @@ final class Segment {
                 + what + " (" + detail + "). It was sized for " + config.entries() + " entries of about "
                 + config.averageKeySize() + "-byte keys and " + config.averageValueSize()
                 + "-byte values; raise entries, averageKeySize or averageValueSize, or use fullPolicy(EVICT)");
-    }
-
-    /** An inconsistency seen by a lock-free reader: a race if the seqlock moved, corruption if not. */
-    private static final class Inconsistent extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Inconsistent(String message) {
-            super(message, null, false, false);
-        }
     }
 }

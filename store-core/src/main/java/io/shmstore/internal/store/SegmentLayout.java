@@ -11,7 +11,7 @@ package io.shmstore.internal.store;
  *  | active table (4) | used chunks (4) | alloc cursor (4) | rsvd  | 32
  *  | write sequence (8)            | evictions (8)                 | 48
  *  | expirations (8)               | recoveries (8)                | 64
- *  | reserved to 128                                               | 80
+ *  | damaged entries dropped (8)   | reserved to 128               | 80
  *  +---------------------------------------------------------------+
  *  | slot table 0: slots x 8 bytes                                 | 128
  *  | slot table 1: slots x 8 bytes                                 |
@@ -44,6 +44,8 @@ public final class SegmentLayout {
     public static final int EVICTIONS_OFFSET = 56;
     public static final int EXPIRATIONS_OFFSET = 64;
     public static final int RECOVERIES_OFFSET = 72;
+    /** Entries dropped because a repair or a rehash found them damaged. */
+    public static final int DAMAGED_OFFSET = 80;
     public static final int HEADER_LENGTH = 128;
 
     public static final long EMPTY = 0L;

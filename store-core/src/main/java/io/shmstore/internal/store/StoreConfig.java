@@ -20,6 +20,11 @@ public record StoreConfig(String name, int segments, int slots, int chunkSize, i
         return feedOffset() + FeedLayout.length(feedCapacity, recordSize);
     }
 
+    /** Whether an entry written at {@code writtenAt} (epoch ms) has expired at {@code now}. */
+    public boolean expired(long writtenAt, long now) {
+        return ttlMillis > 0 && now - writtenAt >= ttlMillis;
+    }
+
     /** The largest entry (key and value bytes) that fits in one segment's data. */
     public long maxEntryBytes() {
         return (long) chunks * chunkSize - EntryLayout.HEADER_LENGTH;

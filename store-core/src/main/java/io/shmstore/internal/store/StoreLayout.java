@@ -35,7 +35,7 @@ import io.shmstore.internal.platform.ObjectHeader;
 public final class StoreLayout {
     /** "SHMSTORE" little-endian. */
     public static final long MAGIC = 0x45524F544D484853L;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;

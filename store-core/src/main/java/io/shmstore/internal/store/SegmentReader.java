@@ -1,0 +1,196 @@
+package io.shmstore.internal.store;
+
+import io.shmstore.LockTimeoutException;
+import io.shmstore.StoreCorruptedException;
+import io.shmstore.memory.NamedMutex;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A segment's lock-free read path: reads the seqlock counter, follows slots through the
+ * {@link EntryValidator}, copies what it finds, and accepts the copy only if the counter did not move
+ * and the copy holds its checksum. Readers never write shared memory, so a read-only mapping serves
+ * them. An inconsistency is a race if the counter moved (retry), damage if it did not
+ * ({@link StoreCorruptedException}).
+ */
+final class SegmentReader {
+    private static final Memory MEMORY = OS.memory();
+    /** Seqlock spins before a reader checks whether the writer holding an odd counter is dead. */
+    private static final int READ_SPINS = 1 << 14;
+
+    private final int index;
+    private final StoreConfig config;
+    private final SlotTable slots;
+    private final EntryValidator entries;
+    private final NamedMutex lock;
+
+    SegmentReader(int index, StoreConfig config, SlotTable slots, EntryValidator entries, NamedMutex lock) {
+        this.index = index;
+        this.config = config;
+        this.slots = slots;
+        this.entries = entries;
+        this.lock = lock;
+    }
+
+    /**
+     * Copies the entry for the key in {@code key} (its bytes, hashed to {@code hash}) into {@code out},
+     * consistent under the seqlock and checked, with {@code out}'s read window set to the value bytes.
+     *
+     * @return true when found and not expired
+     */
+    boolean read(Bytes<?> key, long hash, Bytes<?> out, long now) {
+        long keyAddr = key.addressForRead(0);
+        int keyLength = (int) key.writePosition();
+        for (int attempt = 0; ; attempt++) {
+            long s1 = stableSeq(attempt);
+            if (s1 < 0) {
+                continue;
+            }
+            int found;
+            try {
+                found = slots.find(keyAddr, keyLength, hash);
+                if (found >= 0) {
+                    copyEntry(found, out);
+                }
+            } catch (Inconsistent e) {
+                raceOrCorruption(s1, e);
+                continue;
+            }
+            if (!slots.unchangedSince(s1)) {
+                continue;
+            }
+            if (found < 0) {
+                return false;
+            }
+            if (!copyHoldsChecksum(out)) {
+                throw corrupted("entry at chunk " + found + " fails its checksum");
+            }
+            return !config.expired(out.readLong(EntryLayout.WRITTEN_AT_OFFSET), now) && windowOnValue(out);
+        }
+    }
+
+    /**
+     * Copies every live, unexpired entry of the segment, consistently, into {@code sink} (for
+     * iteration); the sink sees each copy through {@code scratch}'s read window on the whole entry.
+     */
+    void snapshot(Bytes<?> scratch, long now, Consumer<Bytes<?>> sink) {
+        for (int attempt = 0; ; attempt++) {
+            long s1 = stableSeq(attempt);
+            if (s1 < 0) {
+                continue;
+            }
+            List<byte[]> copies = new ArrayList<>();
+            List<Integer> at = new ArrayList<>();
+            try {
+                long table = slots.activeTable();
+                for (int i = 0; i < config.slots(); i++) {
+                    long slot = SlotTable.slot(table, i);
+                    if (SegmentLayout.isLive(slot)) {
+                        int chunk = entries.chunk(slot);
+                        copyEntry(chunk, scratch);
+                        byte[] b = new byte[(int) scratch.writePosition()];
+                        scratch.read(0, b, 0, b.length);
+                        copies.add(b);
+                        at.add(chunk);
+                    }
+                }
+            } catch (Inconsistent e) {
+                raceOrCorruption(s1, e);
+                continue;
+            }
+            if (!slots.unchangedSince(s1)) {
+                continue;
+            }
+            for (int c = 0; c < copies.size(); c++) {
+                byte[] b = copies.get(c);
+                scratch.clear();
+                scratch.write(b);
+                if (!copyHoldsChecksum(scratch)) {
+                    throw corrupted("entry at chunk " + at.get(c) + " fails its checksum");
+                }
+                if (!config.expired(scratch.readLong(EntryLayout.WRITTEN_AT_OFFSET), now)) {
+                    scratch.readPositionRemaining(0, b.length);
+                    sink.accept(scratch);
+                }
+            }
+            return;
+        }
+    }
+
+    /** The seqlock counter to read under, or -1 (after a spin) while a live writer is publishing. */
+    private long stableSeq(int attempt) {
+        long s1 = slots.sequence();
+        if (s1 < 0) {
+            // The counter counts up from 0 and cannot go negative in 2^63 writes: a negative one is
+            // damage. Returned, it would read as this method's "spin" answer (any negative), and every
+            // reader of the segment would spin for ever (found by CorruptionFuzzTest).
+            throw corrupted("its seqlock counter is " + s1 + ", negative");
+        }
+        if ((s1 & 1) != 0 && !writerGone(attempt)) {
+            Thread.onSpinWait();
+            return -1;
+        }
+        return s1;
+    }
+
+    /** An inconsistency is a race if a writer moved the counter (retry), else corruption (throw). */
+    private void raceOrCorruption(long s1, Inconsistent e) {
+        if (slots.sequence() == s1) {
+            throw corrupted(e.getMessage());
+        }
+    }
+
+    /**
+     * An odd counter normally means a writer is inside its publish window (a few stores long). After
+     * many spins, a counter that stays odd because its writer died is read through: slots only ever
+     * point at complete entries, and each copy is checked.
+     */
+    private boolean writerGone(int attempt) {
+        if (attempt < READ_SPINS || (attempt & 1023) != 0) {
+            return false;
+        }
+        long owner = lock.ownerPid();
+        if (owner == 0 || lock.isAbandoned()) {
+            return true;
+        }
+        if (attempt > READ_SPINS * 64) {
+            throw new LockTimeoutException("segment " + index + " of store \"" + config.name()
+                    + "\" stayed mid-write for too long; its writer is process " + owner, owner);
+        }
+        return false;
+    }
+
+    /** Copies the entry at a checked chunk into {@code out}: exactly the bytes its checked lengths cover. */
+    void copyEntry(int chunk, Bytes<?> out) {
+        long total = EntryValidator.total(entries.lengths(chunk));
+        out.clear();
+        out.ensureCapacity(total);
+        MEMORY.copyMemory(entries.address(chunk), out.addressForWrite(0), total);
+        out.writePosition(total);
+    }
+
+    /** A copy's own lengths agree with its size, and it holds its checksum. */
+    static boolean copyHoldsChecksum(Bytes<?> copy) {
+        long a = copy.addressForRead(0);
+        int keyLength = MEMORY.readInt(a + EntryLayout.KEY_LENGTH_OFFSET);
+        int valueLength = MEMORY.readInt(a + EntryLayout.VALUE_LENGTH_OFFSET);
+        long lengths = (long) keyLength << 32 | (valueLength & 0xFFFF_FFFFL);
+        return keyLength >= 0 && valueLength >= 0 && EntryValidator.total(lengths) == copy.writePosition()
+                && EntryValidator.checksumHolds(a, lengths);
+    }
+
+    static boolean windowOnValue(Bytes<?> copy) {
+        int keyLength = copy.readInt(EntryLayout.KEY_LENGTH_OFFSET);
+        copy.readPositionRemaining(EntryLayout.HEADER_LENGTH + keyLength, copy.readInt(EntryLayout.VALUE_LENGTH_OFFSET));
+        return true;
+    }
+
+    private StoreCorruptedException corrupted(String what) {
+        return new StoreCorruptedException("store \"" + config.name() + "\", segment " + index + ": " + what);
+    }
+}
