@@ -1,6 +1,7 @@
 package io.shmstore.store;
 
 import io.shmstore.SharedStore;
+import io.shmstore.reliability.Soak;
 import io.shmstore.testing.ChildJvm;
 import io.shmstore.testing.ShmDirExtension;
 import org.junit.jupiter.api.Test;
@@ -64,7 +65,7 @@ class StoreProcessesTest {
      */
     @Test
     void writersKilledAtRandomMomentsLoseNoAcknowledgedWriteAndReadersNeverSeeTornValues() throws Exception {
-        int kills = Boolean.getBoolean("shmstore.soak") ? 300 : 12;
+        int kills = Soak.pick(12, 300);
         Random random = new Random(42);
         Map<Integer, Long> acked = new HashMap<>();
         AtomicBoolean running = new AtomicBoolean(true);
