@@ -31,6 +31,8 @@ public final class ChildJvm implements AutoCloseable {
     private final Path output;
     /** Set by the pump once the child has exited and every line of its output is queued. */
     private volatile boolean drained;
+    /** What stopped the pump before the end of the child's output, if anything: the next wait reports it. */
+    private volatile Throwable pumpFailure;
 
     private ChildJvm(Process process, String description, Path output) {
         this.process = process;
@@ -103,7 +105,9 @@ public final class ChildJvm implements AutoCloseable {
                     Thread.sleep(1);
                 }
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (Throwable e) {
+            // the line tells callers that follow the output to its end; the cause goes to the wait that fails
+            pumpFailure = e;
             lines.add("EOF " + e);
         } finally {
             drained = true;
@@ -130,8 +134,10 @@ public final class ChildJvm implements AutoCloseable {
                     return line;
                 }
                 if (finished && lines.isEmpty()) {
-                    throw new AssertionError("child [" + description + "] exited with " + process.exitValue()
-                            + " without printing the line awaited");
+                    Throwable failure = pumpFailure;
+                    throw new AssertionError("child [" + description + "] "
+                            + (failure == null ? "exited with " + process.exitValue() : "could not be followed")
+                            + " without printing the line awaited", failure);
                 }
                 if (left <= 0) {
                     throw new AssertionError("no output from child [" + description + "] within " + timeout
