@@ -1,8 +1,11 @@
 package io.shmstore;
 
+import io.shmstore.internal.platform.Backends;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,7 +16,8 @@ import java.util.Properties;
  * Chronicle Bytes relies on, and {@code -Dchronicle.analytics.disable=true} (ShmStore never phones
  * home). The list is written into this jar by the build from the one list in the parent pom, so tools
  * that start JVMs (the examples' demo, the benchmarks' forks, tests' child processes) all pass exactly
- * the same flags.
+ * the same flags: the benchmarks' forks through {@link #all()}, every other child JVM through
+ * {@link #childCommand}.
  */
 public final class JvmFlags {
     private static final List<String> FLAGS = load();
@@ -24,6 +28,31 @@ public final class JvmFlags {
     /** Every flag, ready for a command line. */
     public static List<String> all() {
         return FLAGS;
+    }
+
+    /**
+     * The command line of a JVM that runs {@code mainClass} with {@code args} beside this one: this
+     * JVM's {@code java} and class path, {@link #all()}, this JVM's ShmStore settings (the
+     * {@code shmstore.dir} and {@code shmstore.backend} system properties, where set) so that the child
+     * finds the same objects through the same backend, then {@code jvmOptions}, last so that they win.
+     * The list is mutable, for callers that run the command through another program.
+     */
+    public static List<String> childCommand(Class<?> mainClass, List<String> jvmOptions, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(FLAGS);
+        for (String setting : new String[]{Backends.DIR_PROPERTY, Backends.BACKEND_PROPERTY}) {
+            String value = System.getProperty(setting);
+            if (value != null) {
+                cmd.add("-D" + setting + "=" + value);
+            }
+        }
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass.getName());
+        cmd.addAll(List.of(args));
+        return cmd;
     }
 
     /** Sets the system properties among the flags in this JVM, for programs that cannot pass flags. */

@@ -42,7 +42,7 @@ public class EventRoundTripBenchmark {
         dir = Scratch.freshShmDir();
         ping = NamedEvent.createOrOpen("bench.ping", EventMode.AUTO_RESET);
         pong = NamedEvent.createOrOpen("bench.pong", EventMode.AUTO_RESET);
-        echo = Scratch.startChild(EventEcho.class, dir);
+        echo = Scratch.startChild(EventEcho.class);
         ping.signal();
         if (!pong.await(Duration.ofSeconds(30))) {
             throw new IllegalStateException("the echo process did not answer");

@@ -69,7 +69,7 @@ public class RoundTripBenchmark {
         dir = Scratch.freshShmDir();
         store = open();
         cursor = store.changes().cursor();
-        echo = Scratch.startChild(Echo.class, dir, consumer);
+        echo = Scratch.startChild(Echo.class, consumer);
         seq = 0;
         if (!roundTrip(Duration.ofSeconds(30))) {
             throw new IllegalStateException("the echo process did not answer");

@@ -5,8 +5,6 @@ import io.shmstore.JvmFlags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,16 +32,11 @@ final class Scratch {
         }
     }
 
-    /** A child JVM running {@code main} on the same class path, flags and shm directory. */
-    static Process startChild(Class<?> main, Path dir, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JvmFlags.all());
-        cmd.add("-Dshmstore.dir=" + dir);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(main.getName());
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).inheritIO().start();
+    /**
+     * A child JVM running {@code main} with ShmStore's flags, on the same class path and in the shm
+     * directory of {@link #freshShmDir()} (which is this JVM's {@code shmstore.dir}).
+     */
+    static Process startChild(Class<?> main, String... args) throws IOException {
+        return new ProcessBuilder(JvmFlags.childCommand(main, List.of(), args)).inheritIO().start();
     }
 }

@@ -48,10 +48,9 @@ public class StoreCodecBenchmark {
     private Object reuse;
 
     @Setup(Level.Trial)
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public void setUp() throws IOException {
         dir = Scratch.freshShmDir();
-        Codec c;
+        Codec<?> c;
         values = new Object[KEYS];
         keys = new Integer[KEYS];
         for (int i = 0; i < KEYS; i++) {
@@ -83,11 +82,20 @@ public class StoreCodecBenchmark {
             }
             reuse = new Tick();
         }
-        store = (SharedStore) SharedStore.of(Integer.class, Object.class).name("codec-bench").entries(KEYS)
-                .averageValueSize(160).valueCodec(c).create();
+        store = SharedStore.of(Integer.class, Object.class).name("codec-bench").entries(KEYS)
+                .averageValueSize(160).valueCodec(asObjects(c)).create();
         for (int i = 0; i < KEYS; i++) {
             store.put(i, values[i]);
         }
+    }
+
+    /**
+     * One store serves every codec, so its values are typed {@code Object}; {@link #setUp()} makes the
+     * values and the reuse object of the codec's own type, which is what makes this cast hold.
+     */
+    @SuppressWarnings("unchecked")
+    private static Codec<Object> asObjects(Codec<?> codec) {
+        return (Codec<Object>) codec;
     }
 
     @TearDown(Level.Trial)

@@ -1,6 +1,7 @@
 package io.shmstore.memory;
 
 import io.shmstore.LockTimeoutException;
+import io.shmstore.testing.Background;
 import io.shmstore.testing.ChildJvm;
 import io.shmstore.testing.ShmDirExtension;
 import org.junit.jupiter.api.Test;
@@ -158,9 +159,10 @@ class NamedMutexTest {
     @Test
     void aThreadThatDiesHoldingTheMutexAbandonsIt() throws Exception {
         try (NamedMutex m = NamedMutex.createOrOpen("thread-death")) {
-            Thread t = new Thread(() -> m.acquire(Duration.ofSeconds(1)));
-            t.start();
-            t.join();
+            try (Background background = new Background()) {
+                background.start("dies-holding", () -> assertThat(m.acquire(Duration.ofSeconds(1)))
+                        .isEqualTo(Ownership.ACQUIRED));
+            }
             assertThat(m.acquire(Duration.ofSeconds(5))).isEqualTo(Ownership.ABANDONED);
             m.release();
             assertThat(m.acquire(Duration.ofSeconds(5))).isEqualTo(Ownership.ACQUIRED);
@@ -200,14 +202,14 @@ class NamedMutexTest {
         try (ChildJvm child = ChildJvm.start(MemoryChild.class, "hold-mutex", "sleepy");
              NamedMutex m = openWhenHeld(child, "sleepy")) {
             long[] cpu = new long[2];
-            Thread waiter = new Thread(() -> {
-                long id = Thread.currentThread().getId();
-                cpu[0] = mx.getThreadCpuTime(id);
-                assertThatThrownBy(() -> m.acquire(Duration.ofMillis(1000))).isInstanceOf(LockTimeoutException.class);
-                cpu[1] = mx.getThreadCpuTime(id);
-            });
-            waiter.start();
-            waiter.join();
+            try (Background background = new Background()) {
+                background.start("waiter", () -> {
+                    long id = Thread.currentThread().getId();
+                    cpu[0] = mx.getThreadCpuTime(id);
+                    assertThatThrownBy(() -> m.acquire(Duration.ofMillis(1000))).isInstanceOf(LockTimeoutException.class);
+                    cpu[1] = mx.getThreadCpuTime(id);
+                });
+            }
             long cpuMs = TimeUnit.NANOSECONDS.toMillis(cpu[1] - cpu[0]);
             System.out.println("waiter used " + cpuMs + " ms of CPU in a 1000 ms wait");
             assertThat(cpuMs).as("CPU ms spent waiting 1000 ms").isLessThan(300);

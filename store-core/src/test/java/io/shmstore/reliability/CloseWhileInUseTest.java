@@ -49,10 +49,9 @@ class CloseWhileInUseTest {
                                                           @TempDir Path tmp) throws IOException {
         Path errors = Files.createDirectory(tmp.resolve("hs_err"));
         Path files = Files.createDirectory(tmp.resolve("stores"));
-        List<String> command = ChildJvm.command(CloseRaceChild.class, scenario, String.valueOf(ROUNDS),
-                storage.equals("memory") ? "memory" : files.toString());
-        command.add(1, "-XX:ErrorFile=" + errors + "/hs_err_pid%p.log");
-        command.add(1, "-Dshmstore.backend=" + backend);
+        List<String> command = ChildJvm.command(CloseRaceChild.class,
+                List.of("-Dshmstore.backend=" + backend, "-XX:ErrorFile=" + errors + "/hs_err_pid%p.log"),
+                scenario, String.valueOf(ROUNDS), storage.equals("memory") ? "memory" : files.toString());
         try (ChildJvm child = ChildJvm.start(command, "close race " + scenario + " " + backend + " " + storage)) {
             String result = child.expect("OK " + scenario, Duration.ofMinutes(5));
             assertThat(child.waitFor(Duration.ofSeconds(30))).as("exit code").isZero();

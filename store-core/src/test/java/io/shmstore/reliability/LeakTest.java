@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EnabledOnOs(OS.LINUX)
 @ExtendWith(ShmDirExtension.class)
 class LeakTest {
-    private static final int ROUNDS = Boolean.getBoolean("shmstore.soak") ? 20_000 : 2_000;
+    private static final int ROUNDS = Soak.pick(2_000, 20_000);
     /** Descriptors the JVM itself may open meanwhile (class files, JIT logs, the random source). */
     private static final int FD_NOISE = 8;
     /** Mappings the JVM itself may add meanwhile (code heap, malloc arenas, thread stacks). */

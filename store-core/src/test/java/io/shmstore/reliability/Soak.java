@@ -5,16 +5,17 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
 
 /**
  * Whether this is a soak run ({@code -Dshmstore.soak=true}, set by the {@code soak} profile): the
- * reliability tests then run many more tries and rounds than in the normal build.
+ * reliability tests then run many more tries and rounds than in the normal build. The one reader of
+ * that property, so that every suite agrees on what a soak run is.
  */
-final class Soak {
-    static final boolean ON = Boolean.getBoolean("shmstore.soak");
+public final class Soak {
+    public static final boolean ON = Boolean.getBoolean("shmstore.soak");
 
     private Soak() {
     }
 
     /** {@code normal} in the normal build, {@code soak} in a soak run. */
-    static int pick(int normal, int soak) {
+    public static int pick(int normal, int soak) {
         return ON ? soak : normal;
     }
 

@@ -122,7 +122,7 @@ class SpaceTest {
 
     @Test
     void fillingTheFileSystemAgainAndAgainFailsTypedEveryTimeAndLeavesNoSpaceTaken() throws IOException {
-        int rounds = Boolean.getBoolean("shmstore.soak") ? 200 : 5;
+        int rounds = Soak.pick(5, 200);
         long each = 3 * MIB;
         // 16 MiB holds five objects of 3 MiB and a header each, never six
         int fits = (int) (16 * MIB / (ObjectHeader.HEADER_LENGTH + each));

@@ -71,7 +71,7 @@ public final class StoreChild {
 
     /** How operation {@code seq} writes: 0 put, 1 compute, 2 putAll of its key and the next two. */
     static int kindOf(long seq) {
-        return (int) (seq % 5 == 1 ? 1 : seq % 11 == 2 ? 2 : 0);
+        return seq % 5 == 1 ? 1 : seq % 11 == 2 ? 2 : 0;
     }
 
     /** The keys operation {@code seq} writes (three for a putAll). */

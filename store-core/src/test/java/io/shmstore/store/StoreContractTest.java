@@ -10,17 +10,15 @@ import io.shmstore.StoreExistsException;
 import io.shmstore.StoreFullException;
 import io.shmstore.StoreNotFoundException;
 import io.shmstore.StoreStats;
+import io.shmstore.testing.Background;
 import io.shmstore.testing.ShmDirExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 
@@ -377,30 +375,22 @@ abstract class StoreContractTest {
             for (int wave = 0; wave < 2; wave++) {
                 int threads = 300;
                 CyclicBarrier start = new CyclicBarrier(threads);
-                List<Thread> running = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    String key = "w" + wave + "-t" + t;
-                    Thread th = new Thread(() -> {
-                        try {
+                try (Background background = new Background()) {
+                    for (int t = 0; t < threads; t++) {
+                        String key = "w" + wave + "-t" + t;
+                        background.start(key, () -> {
                             start.await();
-                        } catch (InterruptedException | BrokenBarrierException e) {
-                            wrong.add(key + ": " + e);
-                            return;
-                        }
-                        for (int i = 0; i < 200; i++) {
-                            String value = key + "=" + i;
-                            s.put(key, value);
-                            String read = s.get(key);
-                            if (!value.equals(read) || !s.containsKey(key)) {
-                                wrong.add(key + " read " + read + " after writing " + value);
+                            for (int i = 0; i < 200; i++) {
+                                String value = key + "=" + i;
+                                s.put(key, value);
+                                String read = s.get(key);
+                                if (!value.equals(read) || !s.containsKey(key)) {
+                                    wrong.add(key + " read " + read + " after writing " + value);
+                                }
                             }
-                        }
-                    });
-                    th.start();
-                    running.add(th);
-                }
-                for (Thread th : running) {
-                    th.join();
+                        });
+                    }
+                    background.join(Duration.ofSeconds(120));
                 }
             }
             assertThat(wrong).isEmpty();

@@ -1,6 +1,11 @@
 package io.shmstore.store;
 
+import io.shmstore.ChangeCursor;
+import io.shmstore.ChangeListener;
+import io.shmstore.ChangeType;
 import io.shmstore.SharedStore;
+import io.shmstore.reliability.Soak;
+import io.shmstore.testing.Background;
 import io.shmstore.testing.ChildJvm;
 import io.shmstore.testing.ShmDirExtension;
 import org.junit.jupiter.api.Test;
@@ -12,9 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,48 +67,49 @@ class StoreProcessesTest {
      */
     @Test
     void writersKilledAtRandomMomentsLoseNoAcknowledgedWriteAndReadersNeverSeeTornValues() throws Exception {
-        int kills = Boolean.getBoolean("shmstore.soak") ? 300 : 12;
+        int kills = Soak.pick(12, 300);
         Random random = new Random(42);
         Map<Integer, Long> acked = new HashMap<>();
-        AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong reads = new AtomicLong();
         AtomicLong records = new AtomicLong();
         AtomicLong ownWrites = new AtomicLong();
-        AtomicReference<String> failure = new AtomicReference<>();
         long nextSeq = 0;
-        try (SharedStore<Integer, byte[]> store = StoreChild.churn("crash")) {
-            List<Thread> threads = List.of(new Thread(() -> {
+        try (SharedStore<Integer, byte[]> store = StoreChild.churn("crash");
+             Background background = new Background()) {
+            background.start("reader", () -> {
                 Random r = new Random(7);
                 byte[] reuse = new byte[0];
-                while (running.get()) {
+                while (background.running()) {
                     byte[] v = store.getUsing(r.nextInt(StoreChild.KEYS), reuse);
                     if (v != null) {
                         reads.incrementAndGet();
                         if (StoreChild.check(v) < 0) {
-                            failure.compareAndSet(null, "a reader saw a torn value of length " + v.length);
+                            throw new AssertionError("a reader saw a torn value of length " + v.length);
                         }
                         reuse = v;
                     }
                 }
-            }, "reader"), new Thread(() -> {
+            });
+            background.start("own-writer", () -> {
                 // keys above the writer's range, in the same segments: this writer queues behind the
                 // killed one's locks and must take them over
-                for (long i = 0; running.get(); i++) {
+                for (long i = 0; background.running(); i++) {
                     store.put(StoreChild.KEYS + (int) (i % 64), StoreChild.value(1_000_000 + i));
                     ownWrites.incrementAndGet();
                 }
-            }, "own-writer"), new Thread(() -> {
-                try (io.shmstore.ChangeCursor<Integer> cursor = store.changes().cursorFrom(0)) {
+            });
+            background.start("feed-follower", () -> {
+                try (ChangeCursor<Integer> cursor = store.changes().cursorFrom(0)) {
                     long[] expectedSeq = {0};
-                    while (running.get() || cursor.nextSequence() <= store.changes().lastSequence()) {
+                    while (background.running() || cursor.nextSequence() <= store.changes().lastSequence()) {
                         if (!cursor.await(Duration.ofMillis(50))) {
                             continue;
                         }
-                        cursor.poll(new io.shmstore.ChangeListener<Integer>() {
+                        cursor.poll(new ChangeListener<Integer>() {
                             @Override
-                            public void onChange(long sequence, io.shmstore.ChangeType type, Integer key) {
+                            public void onChange(long sequence, ChangeType type, Integer key) {
                                 if (sequence != expectedSeq[0] || key == null || key < 0 || key >= StoreChild.KEYS + 64) {
-                                    failure.compareAndSet(null, "feed record " + sequence + " (" + type + ", key " + key
+                                    throw new AssertionError("feed record " + sequence + " (" + type + ", key " + key
                                             + ") after " + (expectedSeq[0] - 1));
                                 }
                                 expectedSeq[0] = sequence + 1;
@@ -119,10 +123,10 @@ class StoreProcessesTest {
                         });
                     }
                 }
-            }, "feed-follower"));
-            threads.forEach(Thread::start);
+            });
             long recoveriesBefore = store.stats().recoveries();
             for (int k = 0; k < kills; k++) {
+                background.check();
                 long lastAck = -1;
                 try (ChildJvm writer = ChildJvm.start(StoreChild.class, "writer", "crash", Long.toString(nextSeq))) {
                     writer.expect("STARTED", CHILD);
@@ -171,10 +175,8 @@ class StoreProcessesTest {
                 }
                 nextSeq = lastAck + 2;
             }
-            running.set(false);
-            for (Thread t : threads) {
-                t.join(30_000);
-            }
+            background.stop();
+            background.join(Duration.ofSeconds(30));
             // a writer killed for certain while it holds a lock: the waiting writer takes it over
             long beforeStall = store.stats().recoveries();
             try (ChildJvm staller = ChildJvm.start(StoreChild.class, "stall", "crash", "7")) {
@@ -189,7 +191,6 @@ class StoreProcessesTest {
             assertThat(store.stats().recoveries()).isEqualTo(beforeStall + 1);
             assertThat(StoreChild.check(store.get(7))).isEqualTo(7_000_000);
             long recoveries = store.stats().recoveries() - recoveriesBefore;
-            assertThat(failure.get()).isNull();
             assertThat(reads.get()).isPositive();
             assertThat(records.get()).isPositive();
             assertThat(ownWrites.get()).isPositive();
@@ -198,8 +199,6 @@ class StoreProcessesTest {
             System.out.println(kills + " writers killed; " + nextSeq + " operations; " + reads.get()
                     + " concurrent reads checked; " + records.get() + " feed records followed; " + ownWrites.get()
                     + " writes by this JVM; segment recoveries: " + recoveries);
-        } finally {
-            running.set(false);
         }
     }
 

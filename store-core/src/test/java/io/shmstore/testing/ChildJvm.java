@@ -1,15 +1,15 @@
 package io.shmstore.testing;
 
+import io.shmstore.JvmFlags;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -17,17 +17,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A child JVM started with exactly the parent's ShmStore flags (the module flags and system
- * properties from the parent pom, passed by Surefire as {@code shmstore.test.jvmArgs}), the same class
- * path, shm directory and backend. Its standard output goes to a temporary file that is read line by
- * line; stderr is inherited so a child's failure shows in the build log.
+ * properties from the parent pom, as {@link JvmFlags} carries them), the same class path, shm
+ * directory and backend. Its standard output goes to a temporary file that is read line by line;
+ * stderr is inherited so a child's failure shows in the build log.
  */
 public final class ChildJvm implements AutoCloseable {
+    /** Children are small and short-lived: a small heap, C1 only, the shared class archive. */
+    private static final List<String> CHILD_OPTIONS = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final String description;
     private final Path output;
     /** Set by the pump once the child has exited and every line of its output is queued. */
     private volatile boolean drained;
+    /** What stopped the pump before the end of the child's output, if anything: the next wait reports it. */
+    private volatile Throwable pumpFailure;
 
     private ChildJvm(Process process, String description, Path output) {
         this.process = process;
@@ -38,35 +43,20 @@ public final class ChildJvm implements AutoCloseable {
         reader.start();
     }
 
-    /** The JVM flags every child gets. */
-    public static List<String> jvmArgs() {
-        String args = System.getProperty("shmstore.test.jvmArgs", "").trim();
-        if (args.isEmpty()) {
-            throw new IllegalStateException("shmstore.test.jvmArgs is not set: run the tests through Maven");
-        }
-        List<String> out = new ArrayList<>(Arrays.asList(args.split("\\s+")));
-        for (String p : new String[]{"shmstore.dir", "shmstore.backend"}) {
-            String v = System.getProperty(p);
-            if (v != null) {
-                out.add("-D" + p + "=" + v);
-            }
-        }
-        out.add("-Xmx256m");
-        out.add("-XX:TieredStopAtLevel=1");
-        out.add("-Xshare:auto");
-        return out;
+    /**
+     * The command line of a child running {@code mainClass} with {@code args}: ShmStore's one way to
+     * start a JVM ({@link JvmFlags#childCommand}, so the parent pom's flags, this JVM's class path, shm
+     * directory and backend), kept small and quick to start. The list is mutable.
+     */
+    public static List<String> command(Class<?> mainClass, String... args) {
+        return command(mainClass, List.of(), args);
     }
 
-    /** The command line of a child running {@code mainClass} with {@code args}. */
-    public static List<String> command(Class<?> mainClass, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmArgs());
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(mainClass.getName());
-        cmd.addAll(Arrays.asList(args));
-        return cmd;
+    /** As {@link #command(Class, String...)}, with {@code jvmOptions} last among the JVM's, so they win. */
+    public static List<String> command(Class<?> mainClass, List<String> jvmOptions, String... args) {
+        List<String> options = new ArrayList<>(CHILD_OPTIONS);
+        options.addAll(jvmOptions);
+        return JvmFlags.childCommand(mainClass, options, args);
     }
 
     public static ChildJvm start(Class<?> mainClass, String... args) {
@@ -115,7 +105,9 @@ public final class ChildJvm implements AutoCloseable {
                     Thread.sleep(1);
                 }
             }
-        } catch (IOException | InterruptedException e) {
+        } catch (Throwable e) {
+            // the line tells callers that follow the output to its end; the cause goes to the wait that fails
+            pumpFailure = e;
             lines.add("EOF " + e);
         } finally {
             drained = true;
@@ -142,8 +134,10 @@ public final class ChildJvm implements AutoCloseable {
                     return line;
                 }
                 if (finished && lines.isEmpty()) {
-                    throw new AssertionError("child [" + description + "] exited with " + process.exitValue()
-                            + " without printing the line awaited");
+                    Throwable failure = pumpFailure;
+                    throw new AssertionError("child [" + description + "] "
+                            + (failure == null ? "exited with " + process.exitValue() : "could not be followed")
+                            + " without printing the line awaited", failure);
                 }
                 if (left <= 0) {
                     throw new AssertionError("no output from child [" + description + "] within " + timeout

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * Another JVM running this tool, as the demos start their producers, consumers and cache workers: the
- * same java, the ShmStore JVM flags ({@link JvmFlags#all()}), the same shm directory and class path.
+ * same java, class path, shm directory and backend, and the ShmStore JVM flags, all from
+ * {@link JvmFlags#childCommand}.
  *
  * <p>Its standard output goes to a file, not a pipe: when a child is killed, the JDK's process reaper
  * races a pipe reader for the last bytes and lines are lost, while a file keeps everything the child
@@ -47,27 +48,11 @@ final class ChildJvm implements AutoCloseable {
         this.description = description;
     }
 
-    /** The command line of a child running {@code shmstore <args>}. */
-    private static List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(JvmFlags.all());
-        String dir = System.getProperty("shmstore.dir");
-        if (dir != null) {
-            cmd.add("-Dshmstore.dir=" + dir);
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(ShmStoreTool.class.getName());
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
     /** Starts {@code shmstore <args>} with its standard output going to {@code output}. */
     static ChildJvm start(Path output, String... args) {
         String description = "shmstore " + String.join(" ", args);
         try {
-            Process p = new ProcessBuilder(command(args))
+            Process p = new ProcessBuilder(JvmFlags.childCommand(ShmStoreTool.class, List.of(), args))
                     .redirectOutput(output.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();

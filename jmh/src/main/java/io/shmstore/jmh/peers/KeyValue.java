@@ -1,5 +1,7 @@
 package io.shmstore.jmh.peers;
 
+import java.io.IOException;
+
 /**
  * What the comparison measures, over each implementation: a map from string keys to byte-array values
  * that lives outside the heap where the implementation can (all but the heap floor).
@@ -28,8 +30,9 @@ public interface KeyValue extends AutoCloseable {
     /** Atomically adds one to the long in the value's first 8 bytes; returns the new value. */
     long increment(String key);
 
+    /** Releases the implementation's memory and removes its files. */
     @Override
-    void close() throws Exception;
+    void close() throws IOException;
 
     /** The implementation named by the benchmark parameter, in {@code dir}, sized for the data. */
     static KeyValue open(String impl, java.nio.file.Path dir, int entries, int valueSize) throws Exception {

@@ -7,6 +7,7 @@ import org.lmdbjava.EnvFlags;
 import org.lmdbjava.PutFlags;
 import org.lmdbjava.Txn;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -122,7 +123,7 @@ final class LmdbKeyValue implements KeyValue {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         readTxns.forEach(Txn::close);
         db.close();
         env.close();

@@ -4,6 +4,7 @@ import org.mapdb.DB;
 import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -38,7 +39,7 @@ final class MapDbKeyValue extends ConcurrentMapKeyValue {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         db.close();
         Files.deleteIfExists(file);
     }

@@ -2,9 +2,9 @@ package io.shmstore.jmh.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.style.Styler;
 
 import java.io.IOException;
@@ -247,6 +247,6 @@ public final class Report {
         }
         chart.getStyler().setYAxisMin(Math.max(1, Math.pow(10, Math.floor(Math.log10(min)))));
         chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max))));
-        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+        ChartEncoder.saveChart(chart, png.toString(), "png");
     }
 }

@@ -20,8 +20,10 @@ import java.nio.ByteBuffer;
  * <p>A read-only view is mapped {@code PROT_READ}, where a store through Unsafe would kill the JVM with
  * SIGSEGV. So every method that can write, directly or by handing out a write address, is overridden to
  * throw {@link ReadOnlyStoreException} first; the default methods of Chronicle's interfaces all end in
- * one of these. The contract test {@code ReadOnlyViewTest} calls every writing method of the
- * {@code BytesStore} interface on a read-only view to keep this list complete.
+ * one of these. The contract test
+ * {@code SharedMemoryTest#everyWritingMethodOfAReadOnlyViewIsRefusedWithoutCrashingTheJvm} calls every
+ * writing method of the {@code BytesStore} interface on a read-only view, in a child JVM, to keep this
+ * list complete.
  *
  * <p>Chronicle's native stores trust the offsets they are given; a view does not: the primitive
  * reads and every write check their range against the view and throw {@link IndexOutOfBoundsException}

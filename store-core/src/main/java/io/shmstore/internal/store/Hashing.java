@@ -5,7 +5,8 @@ import net.openhft.chronicle.core.OS;
 
 /**
  * The 64-bit hash for keys and entry checksums: 8 bytes at a time with a multiply-rotate mix and a
- * murmur3 finaliser. Part of the store format (FORMAT.md §3); any change is a format version change.
+ * murmur3 finaliser. Part of the store format (FORMAT.md §2, "Hash"); any change is a format version
+ * change.
  */
 public final class Hashing {
     private static final Memory MEMORY = OS.memory();
