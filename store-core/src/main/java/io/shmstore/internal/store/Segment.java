@@ -646,6 +646,7 @@ final class Segment {
         if (config.ttlMillis() <= 0) {
             return 0;
         }
+        Probes.EXPIRY_PURGE.increment();
         int purged = 0;
         for (int i = 0; i < config.slots(); i++) {
             if (SegmentLayout.isLive(slotAt(i)) && expiredAt(i, now)) {
@@ -663,6 +664,7 @@ final class Segment {
 
     /** Evicts the oldest-written of up to eight live entries from a random place. Lock held. */
     private boolean evictOneExcept(long keep) {
+        Probes.EVICTION.increment();
         int start = ThreadLocalRandom.current().nextInt(config.slots());
         int victim = -1;
         long oldest = Long.MAX_VALUE;
@@ -689,6 +691,7 @@ final class Segment {
 
     /** Rebuilds the live slots into the inactive table and flips to it. Lock held. */
     private void rehash() {
+        Probes.REHASH.increment();
         reshapes++;
         int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
         long from = base + SegmentLayout.tableOffset(active, config.slots());
@@ -722,6 +725,7 @@ final class Segment {
      * reached its slot store is rolled back.
      */
     void recover() {
+        Probes.RECOVERY.increment();
         long seq = base + SegmentLayout.SEQ_OFFSET;
         long s = MEMORY.readLong(seq);
         if ((s & 1) != 0) {
