@@ -10,12 +10,22 @@ import io.shmstore.internal.store.SegmentLayout;
 import io.shmstore.internal.store.StoreLayout;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.SharedMemory;
+import io.shmstore.testing.ChildJvm;
+import io.shmstore.testing.CrashReports;
 import io.shmstore.testing.ShmDirExtension;
 import net.openhft.chronicle.bytes.BytesStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -156,6 +166,97 @@ class StoreDamageTest {
             b.writeInt(entry + EntryLayout.VALUE_LENGTH_OFFSET, Integer.MAX_VALUE - 64);
             assertThatThrownBy(() -> s.get("k")).isInstanceOf(StoreCorruptedException.class);
         }
+    }
+
+    /**
+     * Issue 13, bug 1, as reported: a file-backed store of one segment, 140 puts, one slot's chunk
+     * number overwritten with 0x7FFFFEFF, reopened, and keys removed until a rehash runs. The rehash
+     * used the chunk number without a bounds check and the JVM died (SIGSEGV in {@code Segment.rehash}).
+     * Walked in a child JVM, which then goes on with gets, puts, iteration and {@code verify()}: every
+     * step must end in a consistent answer or a {@code StoreException}, and the child must not crash.
+     */
+    @Test
+    void aDamagedSlotChunkNumberIsCorruptionNotACrashWhenRemovesRehashTheSegment() throws Exception {
+        Path dir = Path.of(System.getProperty("shmstore.dir"));
+        Path file = dir.resolve("damaged-slot.store");
+        int keys = 140;
+        try (SharedStore<String, String> s = SharedStore.of(String.class, String.class).persistedTo(file)
+                .entries(100).segments(1).create()) {
+            for (int i = 0; i < keys; i++) {
+                s.put("key-" + i, "value-" + i);
+            }
+        }
+        String damaged = overwriteFirstLiveSlotChunk(file, 0x7FFF_FEFF);
+
+        Path errors = Files.createDirectory(dir.resolve("hs_err"));
+        List<String> command = CrashReports.sendTo(
+                ChildJvm.command(DamagedSlotChild.class, file.toString(), Integer.toString(keys)), errors);
+        List<String> problems = new ArrayList<>();
+        List<String> transcript = new ArrayList<>();
+        String step = "(before the first step)";
+        int typedRemoves = 0;
+        long rehashes = -1;
+        try (ChildJvm child = ChildJvm.start(command, "DamagedSlotChild")) {
+            String line = "";
+            while (!line.equals("DONE")) {
+                try {
+                    line = child.nextLine(Duration.ofSeconds(30));
+                } catch (AssertionError ended) {
+                    child.close();
+                    throw new AssertionError("the child walking the store with " + damaged + " died or hung in step \""
+                            + step + "\"" + crash(errors, child.pid()) + "\n(" + ended.getMessage() + ")");
+                }
+                transcript.add(line);
+                if (line.startsWith("STEP ")) {
+                    step = line.substring(5);
+                } else if (line.startsWith("BAD ") || line.startsWith("WRONG ")) {
+                    problems.add(line);
+                } else if (line.startsWith("TYPED remove ")) {
+                    typedRemoves++;
+                } else if (line.startsWith("PROBES rehash=")) {
+                    rehashes = Long.parseLong(line.substring("PROBES rehash=".length()));
+                }
+            }
+            assertThat(child.waitFor(Duration.ofSeconds(30))).as("exit code of the child" + crash(errors, child.pid())).isZero();
+        }
+        assertThat(CrashReports.all(errors)).as("crash reports of the child").isEmpty();
+        assertThat(problems).as("steps that were neither a consistent answer nor a StoreException").isEmpty();
+        assertThat(rehashes > 0 || typedRemoves == keys)
+                .as("the removes reached a rehash (%d ran), or were all refused as corrupt (%d were); the child printed:%n%s",
+                        rehashes, typedRemoves, String.join("\n", transcript))
+                .isTrue();
+    }
+
+    /** Sets the chunk number of the first live slot of segment 0 of a closed store file; says which slot. */
+    private static String overwriteFirstLiveSlotChunk(Path file, int chunk) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        int h = io.shmstore.internal.platform.ObjectHeader.HEADER_LENGTH;
+        int slots = b.getInt(h + StoreLayout.SLOTS_OFFSET);
+        long segment = h + StoreLayout.segmentOffset(b.getLong(h + StoreLayout.SEGMENT_AREA_OFFSET),
+                b.getLong(h + StoreLayout.SEGMENT_STRIDE_OFFSET), 0);
+        long table = segment + SegmentLayout.tableOffset(b.getInt((int) segment + SegmentLayout.ACTIVE_TABLE_OFFSET), slots);
+        for (int i = 0; i < slots; i++) {
+            int at = (int) (table + 8L * i);
+            long slot = b.getLong(at);
+            if (SegmentLayout.isLive(slot)) {
+                b.putLong(at, SegmentLayout.slot(SegmentLayout.tagOf(slot), chunk));
+                Files.write(file, b.array());
+                return "slot " + i + "'s chunk number (" + SegmentLayout.chunkOf(slot) + ") overwritten with 0x"
+                        + Integer.toHexString(chunk);
+            }
+        }
+        throw new AssertionError("no live slot");
+    }
+
+    /** What the child's crash report says crashed, or nothing when there is none. */
+    private static String crash(Path errors, long pid) throws IOException {
+        return CrashReports.of(errors, pid).map(r -> {
+            try {
+                return "; the JVM crashed (" + r.getFileName() + "):\n" + CrashReports.summary(r, 8);
+            } catch (IOException e) {
+                return "; the JVM crashed (" + r + ", unreadable: " + e + ")";
+            }
+        }).orElse("");
     }
 
     @Test

@@ -302,6 +302,7 @@ final class Segment {
         if (config.ttlMillis() <= 0) {
             return 0;
         }
+        Probes.EXPIRY_PURGE.increment();
         try {
             int purged = 0;
             for (int i = 0; i < config.slots(); i++) {
@@ -362,6 +363,7 @@ final class Segment {
 
     /** Evicts the oldest-written of up to eight live entries from a random place, never {@code keep}. */
     private boolean evictOneExcept(long keep) {
+        Probes.EVICTION.increment();
         int start = ThreadLocalRandom.current().nextInt(config.slots());
         int victim = -1;
         long oldest = Long.MAX_VALUE;

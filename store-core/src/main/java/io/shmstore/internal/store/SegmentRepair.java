@@ -38,6 +38,7 @@ final class SegmentRepair {
      * @return how many slots were dropped as damaged
      */
     int recover() {
+        Probes.RECOVERY.increment();
         slots.settleSequence();
         slots.settleActiveIndex();
         long table = slots.activeTable();

@@ -203,6 +203,7 @@ final class SlotTable {
      * @return how many damaged slots were dropped
      */
     int rehash() {
+        Probes.REHASH.increment();
         int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET) & 1;
         long from = base + SegmentLayout.tableOffset(active, slots);
         long to = base + SegmentLayout.tableOffset(1 - active, slots);
@@ -227,9 +228,17 @@ final class SlotTable {
                 dropped++;
                 continue;
             }
+            // at most slots sources go into slots cells, so a free cell exists; the bound only matters
+            // when the zeroing above did not take (a file cut under the mapping reads back garbage)
             int j = (int) hash & mask;
-            while (MEMORY.readLong(to + (long) j * Long.BYTES) != SegmentLayout.EMPTY) {
+            int probes = 0;
+            while (probes < slots && MEMORY.readLong(to + (long) j * Long.BYTES) != SegmentLayout.EMPTY) {
                 j = (j + 1) & mask;
+                probes++;
+            }
+            if (probes == slots) {
+                dropped++;
+                continue;
             }
             MEMORY.writeLong(to + (long) j * Long.BYTES, slot);
             live++;

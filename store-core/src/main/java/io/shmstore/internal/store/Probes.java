@@ -1,0 +1,23 @@
+package io.shmstore.internal.store;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * How often this process ran the segment's cold paths: rehash, eviction, expiry purge and recovery.
+ * Tests read them to show that a fuzz or a regression case reached the path it is meant to exercise.
+ * Process-local (nothing in shared memory), and incremented only on those rare paths, never on a read or
+ * an ordinary write.
+ */
+public final class Probes {
+    /** {@code Segment.rehash()} calls, recovery's included. */
+    public static final LongAdder REHASH = new LongAdder();
+    /** {@code Segment.evictOneExcept()} calls: an eviction was needed, whether or not it found a victim. */
+    public static final LongAdder EVICTION = new LongAdder();
+    /** {@code Segment.purgeExpired()} calls in a store with an expiry. */
+    public static final LongAdder EXPIRY_PURGE = new LongAdder();
+    /** {@code Segment.recover()} calls: a segment lock taken over from a dead owner. */
+    public static final LongAdder RECOVERY = new LongAdder();
+
+    private Probes() {
+    }
+}
