@@ -44,6 +44,9 @@ class ProducerConsumerTest {
             c1.awaitLine(l -> l.startsWith("following"), TIMEOUT);
             p1 = ChildJvm.start(logs.resolve("p1.out"), "produce", "--store", name, "--rate", "2000");
             c1.awaitLine(l -> l.startsWith("order 200 "), TIMEOUT);
+            // the consumer saves its position after each batch: kill it once it has, so that the restart
+            // below has a saved position to resume at (the kill would otherwise race the first save)
+            awaitSavedPosition(name);
             c1.kill();
 
             try (SharedStore<Long, Order> orders = OrderStores.orders(name).open()) {
@@ -105,6 +108,16 @@ class ProducerConsumerTest {
                 // p1 may have died after storing its last order and before the feed recorded it
                 boolean again = republished && e.getKey() == resumedAt - 1;
                 assertThat(e.getValue()).as("puts of order " + e.getKey()).isBetween(1, again ? 2 : 1);
+            }
+        }
+    }
+
+    private static void awaitSavedPosition(String name) {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        try (SharedStore<String, Long> positions = OrderStores.counters(OrderStores.consumerStore(name), 16).open()) {
+            while (positions.get(OrderStores.POSITION) == null) {
+                assertThat(System.nanoTime() - deadline).as("the consumer saved a position").isNegative();
+                ChildJvm.sleepMillis(1);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.shmstore.internal.memory;
 
 import net.openhft.chronicle.core.Memory;
 import net.openhft.chronicle.core.OS;
+import net.openhft.chronicle.core.UnsafeMemory;
 
 /**
  * Atomic updates and zeroing of shared memory that a file truncated under the mapping cannot turn
@@ -9,16 +10,25 @@ import net.openhft.chronicle.core.OS;
  *
  * <p>Any process with write access can shrink a mapped file; touching a page past its new end raises
  * SIGBUS. HotSpot turns that signal into {@code InternalError} ("a fault occurred in ... unsafe memory
- * access operation") for Unsafe loads, stores and {@code copyMemory}, but the interpreter runs
- * compare-and-set, get-and-add and {@code setMemory} inside the VM without that guard, so there the
- * same fault kills the process. Each method here therefore first reads the word it is about to change
- * with a guarded load, which raises the error while nothing has been changed; in compiled code, where
- * the load and the atomic share a method marked as doing unsafe access, both faults are turned into
- * the error. Zeroing is done with guarded stores only.
+ * access operation") for Unsafe loads and stores, and for atomics compiled into a method: the faulting
+ * instruction is skipped and the error is raised later, at the thread's next safepoint or return from
+ * the VM. But a compare-and-set or get-and-add that the interpreter runs executes inside the VM, without
+ * that guard, and there the same fault kills the process.
+ *
+ * <p>So each atomic here first reads its word with a guarded load and then, in the same frame, makes
+ * the thread return from the VM once before the atomic: if the load faulted, the error is raised there,
+ * while nothing has been changed. Where this method is interpreted, the array allocation below is a
+ * runtime call, whose return delivers the error; where it is compiled, the allocation is removed as
+ * dead, and the load and the atomic are intrinsics inside this one method, both guarded. The guard
+ * must sit in the same frame as the atomic: a guard in a method of its own, compiled while its caller
+ * is still interpreted, leaves the error pending until after the interpreted atomic (found by
+ * {@code CorruptionFuzzTest}, a C1-compiled guard before an interpreted CAS). So the calls go straight
+ * to {@code sun.misc.Unsafe} (Chronicle's instance), whose one-line delegates every compiler inlines,
+ * not through a library's methods, which may be compiled apart from this one.
  *
  * <p>What remains is a truncation that lands in the nanoseconds between the guarded load and the
- * atomic instruction. Callers turn the error into a typed exception ({@link MemoryFaults}).
- * {@link MemoryFaults#raisePending()} makes the interpreter raise the load's error before the atomic.
+ * atomic instruction. Callers turn the error into a typed exception ({@link MemoryFaults}). Zeroing is
+ * done with guarded stores only.
  */
 public final class SharedAtomics {
     private static final Memory MEMORY = OS.memory();
@@ -26,35 +36,34 @@ public final class SharedAtomics {
     private SharedAtomics() {
     }
 
+    @SuppressWarnings("unused")
     public static boolean compareAndSwapLong(long address, long expected, long value) {
-        guard(address);
-        return MEMORY.compareAndSwapLong(address, expected, value);
+        UnsafeMemory.UNSAFE.getIntVolatile(null, address);
+        byte[] raiseAnyFault = new byte[0];
+        return UnsafeMemory.UNSAFE.compareAndSwapLong(null, address, expected, value);
     }
 
+    @SuppressWarnings("unused")
     public static boolean compareAndSwapInt(long address, int expected, int value) {
-        guard(address);
-        return MEMORY.compareAndSwapInt(address, expected, value);
+        UnsafeMemory.UNSAFE.getIntVolatile(null, address);
+        byte[] raiseAnyFault = new byte[0];
+        return UnsafeMemory.UNSAFE.compareAndSwapInt(null, address, expected, value);
     }
 
     /** Atomically adds {@code delta}; returns the new value. */
+    @SuppressWarnings("unused")
     public static int addInt(long address, int delta) {
-        guard(address);
-        return MEMORY.addInt(address, delta);
+        UnsafeMemory.UNSAFE.getIntVolatile(null, address);
+        byte[] raiseAnyFault = new byte[0];
+        return UnsafeMemory.UNSAFE.getAndAddInt(null, address, delta) + delta;
     }
 
     /** Atomically adds {@code delta}; returns the new value. */
+    @SuppressWarnings("unused")
     public static long addLong(long address, long delta) {
-        guard(address);
-        return MEMORY.addLong(address, delta);
-    }
-
-    /**
-     * Reads the word at {@code address} with a guarded load and has any fault it raised thrown here,
-     * before the caller's atomic on the same word runs.
-     */
-    public static void guard(long address) {
-        MEMORY.readVolatileInt(address);
-        MemoryFaults.raisePending();
+        UnsafeMemory.UNSAFE.getIntVolatile(null, address);
+        byte[] raiseAnyFault = new byte[0];
+        return UnsafeMemory.UNSAFE.getAndAddLong(null, address, delta) + delta;
     }
 
     /** Sets {@code length} bytes to zero with plain stores; not atomic as a whole. */

@@ -274,8 +274,10 @@ public final class ViewBytesStore extends NativeBytesStore<Void> {
     @Override
     public void testAndSetInt(long offset, int expected, int value) {
         checkWrite(offset, 4);
-        SharedAtomics.guard(address + translate(offset));
-        super.testAndSetInt(offset, expected, value);
+        if (!SharedAtomics.compareAndSwapInt(address + translate(offset), expected, value)) {
+            throw new IllegalStateException("cannot change the int at offset " + offset + " of " + what + " from "
+                    + expected + ": it is " + readVolatileInt(offset));
+        }
     }
 
     @Override

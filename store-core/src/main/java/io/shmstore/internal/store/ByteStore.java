@@ -47,6 +47,7 @@ final class ByteStore {
     private final ChangeRing ring;
     private final boolean readOnly;
     private final Lifecycle life;
+    private final FileCut cut;
 
     private ByteStore(String name, SharedMemory memory, MemoryView view, StoreConfig config, boolean readOnly,
                       java.time.Duration lockTimeout) {
@@ -56,13 +57,14 @@ final class ByteStore {
         this.config = config;
         this.readOnly = readOnly;
         this.life = Lifecycle.striped("store \"" + name + "\"");
+        this.cut = new FileCut("store \"" + name + "\"");
         // every access to the view is an operation counted by life: the last one may unmap at once
         ((ViewBytesStore) view.bytes()).unmapOnRelease();
         this.segments = new Segment[config.segments()];
         this.locks = new NamedMutex[config.segments()];
         long base = view.bytes().addressForRead(0);
         this.ring = new ChangeRing(name, view, config.feedOffset(), config.feedCapacity(), config.recordSize(),
-                !readOnly, life);
+                !readOnly, life, cut);
         try {
             for (int s = 0; s < segments.length; s++) {
                 long offset = StoreLayout.segmentOffset(config.segmentArea(), config.stride(), s);
@@ -195,18 +197,39 @@ final class ByteStore {
         }
     }
 
-    /** Takes a segment's lock, turning a fault on its word into the typed exception. */
+    /**
+     * Takes a segment's lock, turning a fault on its word into the typed exception. A fault raised
+     * after the lock was taken (it is raised late, see {@code SharedAtomics}) gives the lock back: the
+     * caller never reaches the {@code finally} that would.
+     */
     void lock(Segment seg) {
         try {
             seg.lock();
         } catch (InternalError e) {
+            releaseIfHeld(seg);
             throw fault(e);
         }
     }
 
     /**
+     * Releases the lock if this thread took it. Ownership is asked of the release itself, which checks
+     * this process's record before it touches the word: the word may be past the cut, reading garbage.
+     */
+    private void releaseIfHeld(Segment seg) {
+        try {
+            seg.unlock();
+        } catch (IllegalMonitorStateException notTaken) {
+            // the fault came before the lock was taken
+        } catch (InternalError | RuntimeException wordGone) {
+            // the lock word itself is past the cut: no process can take it any more
+        }
+    }
+
+    /**
      * Releases a segment lock in a {@code finally}: a memory fault there (the file was cut while the
-     * lock was held) must not replace the exception that is already on its way.
+     * lock was held) must not replace the exception that is already on its way. A fault is raised late,
+     * at whatever point of the release the thread reached, perhaps before the release itself: so the
+     * release is tried once more (a lock already released says so, and that is all).
      */
     void unlock(Segment seg) {
         try {
@@ -215,12 +238,21 @@ final class ByteStore {
             if (!MemoryFaults.isFault(e)) {
                 throw e;
             }
+            releaseIfHeld(seg);
         }
     }
 
-    /** A SIGBUS on the mapping (its file was truncated while open) as the typed exception. */
+    /**
+     * A SIGBUS on the mapping (its file was truncated while open) as the typed exception; every later
+     * operation fails fast ({@link FileCut}).
+     */
     StoreCorruptedException fault(InternalError e) {
-        return MemoryFaults.corrupted(e, "store \"" + name + "\"");
+        return cut.fault(e);
+    }
+
+    /** @throws StoreCorruptedException when an earlier access faulted ({@link FileCut}) */
+    void checkNotCut() {
+        cut.check();
     }
 
     // ---------------------------------------------------------------- whole operations
@@ -233,6 +265,7 @@ final class ByteStore {
     <T> T use(Supplier<T> op) {
         int use = life.enter();
         try {
+            cut.check();
             T result = op.get();
             MemoryFaults.raisePending();
             return result;

@@ -3,7 +3,6 @@ package io.shmstore.internal.store;
 import io.shmstore.ChangeType;
 import io.shmstore.StoreCorruptedException;
 import io.shmstore.internal.memory.Lifecycle;
-import io.shmstore.internal.memory.MemoryFaults;
 import io.shmstore.internal.memory.SharedAtomics;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.Processes;
@@ -43,10 +42,11 @@ final class ChangeRing implements FeedSink {
     private final int keyCapacity;
     private final boolean writable;
     private final Lifecycle store;
+    private final FileCut cut;
     private final long self;
 
     ChangeRing(String name, MemoryView view, long viewOffset, int capacity, int recordSize, boolean writable,
-               Lifecycle store) {
+               Lifecycle store, FileCut cut) {
         this.name = name;
         this.view = view;
         this.viewOffset = viewOffset;
@@ -56,6 +56,7 @@ final class ChangeRing implements FeedSink {
         this.keyCapacity = recordSize - FeedLayout.KEY_OFFSET;
         this.writable = writable;
         this.store = store;
+        this.cut = cut;
         this.self = Processes.self();
     }
 
@@ -265,6 +266,11 @@ final class ChangeRing implements FeedSink {
 
     /** A SIGBUS on the feed's mapping (its file was truncated while open) as the typed exception. */
     StoreCorruptedException fault(InternalError e) {
-        return MemoryFaults.corrupted(e, "change feed of store \"" + name + "\"");
+        return cut.fault(e);
+    }
+
+    /** @throws StoreCorruptedException when an earlier access to the store faulted */
+    void checkNotCut() {
+        cut.check();
     }
 }

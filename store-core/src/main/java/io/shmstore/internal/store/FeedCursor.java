@@ -71,6 +71,7 @@ final class FeedCursor<K> implements ChangeCursor<K> {
         Objects.requireNonNull(listener, "listener");
         long uses = enter();
         try {
+            ring.checkNotCut();
             int delivered = deliver(listener, max);
             MemoryFaults.raisePending();
             return delivered;
@@ -183,6 +184,7 @@ final class FeedCursor<K> implements ChangeCursor<K> {
     public boolean await(Duration timeout) {
         long uses = enter();
         try {
+            ring.checkNotCut();
             boolean ready = awaitReady(timeout);
             MemoryFaults.raisePending();
             return ready;

@@ -136,12 +136,13 @@ final class Segment {
         if (lock.acquire(lockTimeout) == Ownership.ABANDONED) {
             try {
                 repair.recover();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 lock.release();
                 throw e;
             }
         }
     }
+
 
     void unlock() {
         lock.release();

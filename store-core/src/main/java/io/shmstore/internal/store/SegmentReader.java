@@ -22,6 +22,13 @@ final class SegmentReader {
     private static final Memory MEMORY = OS.memory();
     /** Seqlock spins before a reader checks whether the writer holding an odd counter is dead. */
     private static final int READ_SPINS = 1 << 14;
+    /**
+     * Attempts after which a reader gives up: beyond the spins a live writer's odd counter is allowed
+     * ({@code READ_SPINS * 64}), and far beyond what writers that publish in a few hundred nanoseconds
+     * can cause. Only a counter that keeps changing without a writer (a process writing without the
+     * lock, or a file cut under the mapping, which reads back garbage) gets here.
+     */
+    private static final int MAX_ATTEMPTS = READ_SPINS * 128;
 
     private final int index;
     private final StoreConfig config;
@@ -47,6 +54,7 @@ final class SegmentReader {
         long keyAddr = key.addressForRead(0);
         int keyLength = (int) key.writePosition();
         for (int attempt = 0; ; attempt++) {
+            giveUpAfter(attempt);
             long s1 = stableSeq(attempt);
             if (s1 < 0) {
                 continue;
@@ -80,6 +88,7 @@ final class SegmentReader {
      */
     void snapshot(Bytes<?> scratch, long now, Consumer<Bytes<?>> sink) {
         for (int attempt = 0; ; attempt++) {
+            giveUpAfter(attempt);
             long s1 = stableSeq(attempt);
             if (s1 < 0) {
                 continue;
@@ -119,6 +128,13 @@ final class SegmentReader {
                 }
             }
             return;
+        }
+    }
+
+    private void giveUpAfter(int attempt) {
+        if (attempt > MAX_ATTEMPTS) {
+            throw corrupted("its seqlock counter changed under this reader " + attempt + " times in a row: a process"
+                    + " writes to it without its lock, or its file was cut under the mapping");
         }
     }
 

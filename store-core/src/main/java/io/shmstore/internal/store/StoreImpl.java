@@ -117,6 +117,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     }
 
     private V lookup(K key, V reuse) {
+        bytes.checkNotCut();
         Scratch s = Scratch.forThread();
         long hash = encodeKey(s, key);
         if (bytes.read(s.key, hash, s.entry)) {
@@ -135,6 +136,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         }
         int use = life.enter();
         try {
+            bytes.checkNotCut();
             Scratch s = Scratch.forThread();
             return bytes.read(s.key, encodeKey(s, k), s.entry);
         } finally {
@@ -247,8 +249,11 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         Objects.requireNonNull(key, "key");
         int use = life.enter();
         try {
+            bytes.checkNotCut();
             bytes.checkWritable();
             return updateLocked(key, fn, flags, Scratch.forThread());
+        } catch (InternalError e) {
+            throw bytes.fault(e);
         } finally {
             life.exit(use);
         }

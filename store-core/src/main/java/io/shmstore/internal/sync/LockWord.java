@@ -164,13 +164,31 @@ public final class LockWord {
                     + "\"" + (local.owner == null ? "" : "; it is held by thread \"" + local.owner.getName() + "\""));
         }
         local.owner = null;
-        if (!SharedAtomics.compareAndSwapLong(address, self, 0)) {
+        if (!releaseWord()) {
             long w = MEMORY.readVolatileLong(address);
             throw new StoreCorruptedException(name + " was taken from this process while held: owner word is now pid "
                     + ProcessProbe.pidOf(w));
         }
         if (MEMORY.readVolatileInt(address + WAITERS_OFFSET) > 0) {
             waiter.wake(address + OWNER_OFFSET, 1);
+        }
+    }
+
+    /**
+     * The release CAS. If the guard before it raises a fault of an earlier access (the file was cut
+     * under the mapping), the CAS did not run: it is tried once more, so that a live process does not
+     * keep the lock for good, and the fault is then reported.
+     */
+    private boolean releaseWord() {
+        try {
+            return SharedAtomics.compareAndSwapLong(address, self, 0);
+        } catch (InternalError fault) {
+            try {
+                SharedAtomics.compareAndSwapLong(address, self, 0);
+            } catch (InternalError again) {
+                fault.addSuppressed(again);
+            }
+            throw fault;
         }
     }
 
