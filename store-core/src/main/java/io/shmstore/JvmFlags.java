@@ -1,6 +1,7 @@
 package io.shmstore;
 
-import io.shmstore.internal.platform.Backends;
+import io.shmstore.internal.memory.Backends;
+import io.shmstore.internal.platform.ShmDirectory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,7 +42,7 @@ public final class JvmFlags {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(FLAGS);
-        for (String setting : new String[]{Backends.DIR_PROPERTY, Backends.BACKEND_PROPERTY}) {
+        for (String setting : new String[]{ShmDirectory.PROPERTY, Backends.BACKEND_PROPERTY}) {
             String value = System.getProperty(setting);
             if (value != null) {
                 cmd.add("-D" + setting + "=" + value);

@@ -1,6 +1,6 @@
 package io.shmstore.jmh;
 
-import io.shmstore.internal.memory.Lifecycle;
+import io.shmstore.internal.sync.Lifecycle;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

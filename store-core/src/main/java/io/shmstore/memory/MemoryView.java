@@ -2,7 +2,7 @@ package io.shmstore.memory;
 
 import io.shmstore.internal.memory.ViewBytesStore;
 import io.shmstore.internal.platform.Backend;
-import io.shmstore.internal.platform.Backends;
+import io.shmstore.internal.memory.Backends;
 import io.shmstore.internal.sync.LockWord;
 import io.shmstore.internal.sync.LockWordMutex;
 import net.openhft.chronicle.bytes.BytesStore;

@@ -1,7 +1,7 @@
 package io.shmstore.memory;
 
-import io.shmstore.internal.platform.Backends;
-import io.shmstore.internal.platform.EventHandle;
+import io.shmstore.internal.memory.Backends;
+import io.shmstore.internal.sync.EventHandle;
 import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.internal.platform.ObjectType;

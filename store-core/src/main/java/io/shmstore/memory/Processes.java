@@ -1,7 +1,7 @@
 package io.shmstore.memory;
 
-import io.shmstore.internal.platform.Backends;
-import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.memory.Backends;
+import io.shmstore.internal.sync.ProcessProbe;
 
 /**
  * Processes as the named objects record them (a mutex's owner, an attach entry): one 64-bit word, the

@@ -5,7 +5,7 @@ import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.UntrustedOwnerException;
 import io.shmstore.internal.memory.ViewBytesStore;
 import io.shmstore.internal.platform.Backend;
-import io.shmstore.internal.platform.Backends;
+import io.shmstore.internal.memory.Backends;
 import io.shmstore.internal.platform.Initializer;
 import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.platform.Names;
@@ -50,6 +50,9 @@ public final class SharedMemory implements AutoCloseable {
     /** Owner read and write: the default permissions of every new object. */
     public static final Set<PosixFilePermission> OWNER_ONLY =
             Set.copyOf(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
+
+    /** The largest mapping, in bytes of its user area: 2^46 (64 TiB). */
+    public static final long MAX_SIZE = ObjectHeader.MAX_USER_SIZE;
 
     private final Region region;
 

@@ -3,7 +3,7 @@ package io.shmstore.store;
 import io.shmstore.IncompatibleStoreException;
 import io.shmstore.SharedStore;
 import io.shmstore.StoreCorruptedException;
-import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.sync.ProcessProbe;
 import io.shmstore.internal.store.EntryLayout;
 import io.shmstore.internal.store.FeedLayout;
 import io.shmstore.internal.store.SegmentLayout;

@@ -1,5 +1,6 @@
 package io.shmstore.internal.memory;
 
+import io.shmstore.internal.sync.SharedAtomics;
 import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.internal.platform.Mapping;
 import net.openhft.chronicle.bytes.Bytes;

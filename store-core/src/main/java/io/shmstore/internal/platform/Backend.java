@@ -1,5 +1,9 @@
 package io.shmstore.internal.platform;
 
+import io.shmstore.internal.sync.Waiter;
+import io.shmstore.internal.sync.ProcessProbe;
+import io.shmstore.internal.sync.MutexHandle;
+import io.shmstore.internal.sync.EventHandle;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.EventMode;
 

@@ -2,8 +2,8 @@ package io.shmstore.internal.store;
 
 import io.shmstore.ChangeType;
 import io.shmstore.StoreCorruptedException;
-import io.shmstore.internal.memory.Lifecycle;
-import io.shmstore.internal.memory.SharedAtomics;
+import io.shmstore.internal.sync.Lifecycle;
+import io.shmstore.internal.sync.SharedAtomics;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.Processes;
 import net.openhft.chronicle.bytes.Bytes;

@@ -3,7 +3,7 @@ package io.shmstore.internal.store;
 import io.shmstore.ChangeCursor;
 import io.shmstore.ChangeFeed;
 import io.shmstore.Codec;
-import io.shmstore.internal.memory.Lifecycle;
+import io.shmstore.internal.sync.Lifecycle;
 
 /** A store's {@link ChangeFeed}: its {@link ChangeRing}, read with the store's key codec. */
 final class Feed<K> implements ChangeFeed<K> {

@@ -5,8 +5,8 @@ import io.shmstore.ChangeListener;
 import io.shmstore.ChangeType;
 import io.shmstore.Codec;
 import io.shmstore.StoreCorruptedException;
-import io.shmstore.internal.memory.Lifecycle;
-import io.shmstore.internal.memory.MemoryFaults;
+import io.shmstore.internal.sync.Lifecycle;
+import io.shmstore.internal.sync.MemoryFaults;
 import io.shmstore.memory.Processes;
 import net.openhft.chronicle.bytes.Bytes;
 

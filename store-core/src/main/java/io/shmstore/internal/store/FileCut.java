@@ -1,7 +1,7 @@
 package io.shmstore.internal.store;
 
 import io.shmstore.StoreCorruptedException;
-import io.shmstore.internal.memory.MemoryFaults;
+import io.shmstore.internal.sync.MemoryFaults;
 
 /**
  * Whether an access to a store's mapping faulted: another process cut its file under the mapping.

@@ -8,7 +8,7 @@ import net.openhft.chronicle.core.OS;
  * murmur3 finaliser. Part of the store format (FORMAT.md §2, "Hash"); any change is a format version
  * change.
  */
-public final class Hashing {
+final class Hashing {
     private static final Memory MEMORY = OS.memory();
     private static final long P1 = 0x9E3779B185EBCA87L;
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
@@ -17,7 +17,7 @@ public final class Hashing {
     }
 
     /** Hash of {@code length} bytes at native {@code address}, continuing from {@code seed}. */
-    public static long hash(long seed, long address, long length) {
+    static long hash(long seed, long address, long length) {
         long h = seed ^ (length * P1);
         long i = 0;
         for (; i + 8 <= length; i += 8) {
@@ -34,7 +34,7 @@ public final class Hashing {
     }
 
     /** Hash of one long, continuing from {@code seed}. */
-    public static long hashLong(long seed, long value) {
+    static long hashLong(long seed, long value) {
         return fmix(mix(seed, value));
     }
 

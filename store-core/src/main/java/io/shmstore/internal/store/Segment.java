@@ -4,7 +4,7 @@ import io.shmstore.ChangeType;
 import io.shmstore.FullPolicy;
 import io.shmstore.StoreCorruptedException;
 import io.shmstore.StoreFullException;
-import io.shmstore.internal.memory.SharedAtomics;
+import io.shmstore.internal.sync.SharedAtomics;
 import io.shmstore.memory.NamedMutex;
 import io.shmstore.memory.Ownership;
 import net.openhft.chronicle.bytes.Bytes;

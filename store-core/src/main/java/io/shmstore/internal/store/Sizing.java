@@ -16,11 +16,11 @@ import io.shmstore.FullPolicy;
  *       records, each with room for keys twice the average.</li>
  * </ul>
  */
-public final class Sizing {
+final class Sizing {
     private Sizing() {
     }
 
-    public static StoreConfig of(String name, long entries, int avgKey, int avgValue, int segmentsOrZero,
+    static StoreConfig of(String name, long entries, int avgKey, int avgValue, int segmentsOrZero,
                                  FullPolicy policy, long ttlMillis, int feedCapacityOrZero) {
         int segments = segmentsOrZero > 0 ? segmentsOrZero
                 : (int) Math.min(1024, Long.highestOneBit(Math.max(1, (entries + 4095) / 4096) * 2 - 1));

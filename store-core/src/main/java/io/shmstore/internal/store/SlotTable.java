@@ -1,6 +1,6 @@
 package io.shmstore.internal.store;
 
-import io.shmstore.internal.memory.SharedAtomics;
+import io.shmstore.internal.sync.SharedAtomics;
 import net.openhft.chronicle.core.Memory;
 import net.openhft.chronicle.core.OS;
 

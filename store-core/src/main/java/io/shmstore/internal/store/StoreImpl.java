@@ -6,8 +6,8 @@ import io.shmstore.CodecException;
 import io.shmstore.SharedStore;
 import io.shmstore.StoreInspector;
 import io.shmstore.StoreStats;
-import io.shmstore.internal.memory.Lifecycle;
-import io.shmstore.internal.memory.MemoryFaults;
+import io.shmstore.internal.sync.Lifecycle;
+import io.shmstore.internal.sync.MemoryFaults;
 import io.shmstore.memory.SharedMemory;
 import net.openhft.chronicle.bytes.Bytes;
 

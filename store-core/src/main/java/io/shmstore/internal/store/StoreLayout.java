@@ -1,6 +1,6 @@
 package io.shmstore.internal.store;
 
-import io.shmstore.internal.platform.ObjectHeader;
+import io.shmstore.memory.SharedMemory;
 
 /**
  * Layout of a store's header, at offset 0 of its mapping's user area. Little-endian.
@@ -68,7 +68,7 @@ public final class StoreLayout {
     public static final int MIN_CHUNK = 32;
     public static final int MAX_CHUNK = 1 << 16;
     public static final long MAX_CHUNKS = (1L << 31) - 2;
-    public static final long MAX_STORE_LENGTH = ObjectHeader.MAX_USER_SIZE;
+    public static final long MAX_STORE_LENGTH = SharedMemory.MAX_SIZE;
 
     private StoreLayout() {
     }

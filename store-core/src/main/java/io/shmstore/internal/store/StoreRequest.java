@@ -45,7 +45,7 @@ public record StoreRequest<K, V>(String name, Path file, Class<K> keyType, Class
         return valueType.getName() + "/" + valueCodec.id();
     }
 
-    public StoreConfig sizing() {
+    StoreConfig sizing() {
         return Sizing.of(displayName(), entries, averageKeySize, averageValueSize, segments, fullPolicy, ttlMillis,
                 changeFeedCapacity);
     }

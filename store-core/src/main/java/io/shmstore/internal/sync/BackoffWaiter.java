@@ -1,6 +1,5 @@
 package io.shmstore.internal.sync;
 
-import io.shmstore.internal.platform.Waiter;
 import net.openhft.chronicle.core.OS;
 
 import java.util.concurrent.locks.LockSupport;

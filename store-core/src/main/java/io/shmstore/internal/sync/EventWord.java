@@ -1,7 +1,5 @@
 package io.shmstore.internal.sync;
 
-import io.shmstore.internal.memory.SharedAtomics;
-import io.shmstore.internal.platform.Waiter;
 import io.shmstore.memory.EventMode;
 import net.openhft.chronicle.core.Memory;
 import net.openhft.chronicle.core.OS;

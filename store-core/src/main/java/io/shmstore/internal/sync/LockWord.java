@@ -2,9 +2,6 @@ package io.shmstore.internal.sync;
 
 import io.shmstore.LockTimeoutException;
 import io.shmstore.StoreCorruptedException;
-import io.shmstore.internal.memory.SharedAtomics;
-import io.shmstore.internal.platform.ProcessProbe;
-import io.shmstore.internal.platform.Waiter;
 import io.shmstore.memory.Ownership;
 import net.openhft.chronicle.core.Memory;
 import net.openhft.chronicle.core.OS;

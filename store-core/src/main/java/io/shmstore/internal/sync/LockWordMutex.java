@@ -1,10 +1,6 @@
 package io.shmstore.internal.sync;
 
 import io.shmstore.ReadOnlyStoreException;
-import io.shmstore.internal.memory.Lifecycle;
-import io.shmstore.internal.platform.MutexHandle;
-import io.shmstore.internal.platform.ProcessProbe;
-import io.shmstore.internal.platform.Waiter;
 import io.shmstore.memory.Ownership;
 
 /**

@@ -1,7 +1,7 @@
 package io.shmstore.internal.sync;
 
 import io.shmstore.LockTimeoutException;
-import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.sync.ProcessProbe;
 import io.shmstore.memory.Ownership;
 import net.openhft.chronicle.core.OS;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,6 @@
 package io.shmstore.internal.platform.posix;
 
-import io.shmstore.internal.platform.Waiter;
+import io.shmstore.internal.sync.Waiter;
 
 /**
  * A {@link Waiter} on Linux futexes. The words live in {@code MAP_SHARED} file mappings, so the

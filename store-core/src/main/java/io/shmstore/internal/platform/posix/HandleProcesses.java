@@ -1,6 +1,6 @@
 package io.shmstore.internal.platform.posix;
 
-import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.sync.ProcessProbe;
 
 import java.time.Instant;
 import java.util.Optional;

@@ -7,17 +7,17 @@ import io.shmstore.StoreFullException;
 import io.shmstore.StoreNotFoundException;
 import io.shmstore.UntrustedOwnerException;
 import io.shmstore.internal.platform.Backend;
-import io.shmstore.internal.platform.Backends;
-import io.shmstore.internal.platform.EventHandle;
+import io.shmstore.internal.platform.ShmDirectory;
+import io.shmstore.internal.sync.EventHandle;
 import io.shmstore.internal.platform.Mapping;
-import io.shmstore.internal.platform.MutexHandle;
+import io.shmstore.internal.sync.MutexHandle;
 import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectHeader;
 import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.internal.platform.ObjectType;
-import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.sync.ProcessProbe;
 import io.shmstore.internal.platform.Region;
-import io.shmstore.internal.platform.Waiter;
+import io.shmstore.internal.sync.Waiter;
 import io.shmstore.internal.sync.BackoffWaiter;
 import io.shmstore.internal.sync.LockWordMutex;
 import io.shmstore.memory.Access;
@@ -454,7 +454,7 @@ public final class PosixBackend implements Backend {
             }
         } catch (NoSuchFileException e) {
             throw new StoreNotFoundException("cannot list " + dir + ": the directory does not exist; the shm directory"
-                    + " is -D" + Backends.DIR_PROPERTY + ", else $" + Backends.DIR_ENV + ", else /dev/shm");
+                    + " is " + ShmDirectory.rule());
         } catch (IOException e) {
             throw new StoreException("cannot list " + dir + ": " + e.getMessage(), e);
         }

@@ -1,7 +1,7 @@
 package io.shmstore.internal.platform.posix;
 
-import io.shmstore.internal.memory.Lifecycle;
-import io.shmstore.internal.platform.EventHandle;
+import io.shmstore.internal.sync.Lifecycle;
+import io.shmstore.internal.sync.EventHandle;
 import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.sync.EventWord;
 import io.shmstore.internal.sync.LockWordMutex;

@@ -8,7 +8,7 @@ import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectHeader;
 import io.shmstore.internal.platform.ObjectSpec;
-import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.sync.ProcessProbe;
 import io.shmstore.internal.platform.AbstractRegion;
 import io.shmstore.internal.sync.LocalOwner;
 import io.shmstore.internal.sync.LockWord;

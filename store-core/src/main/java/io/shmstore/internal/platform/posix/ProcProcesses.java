@@ -1,6 +1,6 @@
 package io.shmstore.internal.platform.posix;
 
-import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.sync.ProcessProbe;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

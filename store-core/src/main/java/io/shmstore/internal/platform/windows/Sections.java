@@ -13,7 +13,7 @@ import io.shmstore.StoreExistsException;
 import io.shmstore.StoreNotFoundException;
 import io.shmstore.internal.platform.ObjectHeader;
 import io.shmstore.internal.platform.ObjectSpec;
-import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.sync.ProcessProbe;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.Lifetime;
 

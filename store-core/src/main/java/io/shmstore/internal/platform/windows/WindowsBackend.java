@@ -1,13 +1,13 @@
 package io.shmstore.internal.platform.windows;
 
 import io.shmstore.internal.platform.Backend;
-import io.shmstore.internal.platform.EventHandle;
-import io.shmstore.internal.platform.MutexHandle;
+import io.shmstore.internal.sync.EventHandle;
+import io.shmstore.internal.sync.MutexHandle;
 import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectSpec;
-import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.sync.ProcessProbe;
 import io.shmstore.internal.platform.Region;
-import io.shmstore.internal.platform.Waiter;
+import io.shmstore.internal.sync.Waiter;
 import io.shmstore.internal.sync.BackoffWaiter;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.EventMode;

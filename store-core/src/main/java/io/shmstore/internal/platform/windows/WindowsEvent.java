@@ -4,7 +4,7 @@ import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinError;
 import com.sun.jna.platform.win32.WinNT;
-import io.shmstore.internal.platform.EventHandle;
+import io.shmstore.internal.sync.EventHandle;
 import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.memory.EventMode;

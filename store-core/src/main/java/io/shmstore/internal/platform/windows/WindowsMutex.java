@@ -5,7 +5,7 @@ import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinError;
 import com.sun.jna.platform.win32.WinNT;
 import io.shmstore.LockTimeoutException;
-import io.shmstore.internal.platform.MutexHandle;
+import io.shmstore.internal.sync.MutexHandle;
 import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.memory.Ownership;

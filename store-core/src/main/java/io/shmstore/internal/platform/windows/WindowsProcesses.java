@@ -5,7 +5,7 @@ import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinError;
 import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.ptr.IntByReference;
-import io.shmstore.internal.platform.ProcessProbe;
+import io.shmstore.internal.sync.ProcessProbe;
 
 /**
  * {@link ProcessProbe} from Win32 process handles. The start tag is the process creation time

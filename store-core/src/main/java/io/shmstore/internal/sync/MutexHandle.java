@@ -1,4 +1,4 @@
-package io.shmstore.internal.platform;
+package io.shmstore.internal.sync;
 
 import io.shmstore.memory.Ownership;
 

@@ -1,4 +1,4 @@
-package io.shmstore.internal.platform;
+package io.shmstore.internal.sync;
 
 /**
  * Sleeping on a 32-bit word of shared memory until another process changes it: a futex on Linux, a

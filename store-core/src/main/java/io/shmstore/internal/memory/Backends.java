@@ -1,10 +1,10 @@
-package io.shmstore.internal.platform;
+package io.shmstore.internal.memory;
 
+import io.shmstore.internal.platform.Backend;
+import io.shmstore.internal.platform.ShmDirectory;
 import io.shmstore.internal.platform.posix.PosixBackend;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Locale;
 
 /**
@@ -12,14 +12,11 @@ import java.util.Locale;
  * {@code shmstore.backend} ({@code linux}, {@code posix-nio}, {@code windows}) forces one, which is
  * how the contract tests run the portable backend on Linux too.
  *
- * <p>The directory for memory-only objects is the system property {@code shmstore.dir}, else the
- * environment variable {@code SHMSTORE_DIR}, else {@code /dev/shm} where it exists, else the
- * temporary directory.
+ * <p>The memory layer is the only caller of a backend: choosing it belongs here, above the backends,
+ * which know nothing of each other.
  */
 public final class Backends {
     public static final String BACKEND_PROPERTY = "shmstore.backend";
-    public static final String DIR_PROPERTY = "shmstore.dir";
-    public static final String DIR_ENV = "SHMSTORE_DIR";
 
     private static volatile Backend current;
 
@@ -80,19 +77,8 @@ public final class Backends {
         return "posix-nio";
     }
 
-    /** The directory memory-only objects live in, per the rule in the class comment. */
+    /** The directory memory-only objects live in ({@link ShmDirectory}). */
     public static Path directory() {
-        String dir = System.getProperty(DIR_PROPERTY);
-        if (dir == null || dir.isEmpty()) {
-            dir = System.getenv(DIR_ENV);
-        }
-        if (dir != null && !dir.isEmpty()) {
-            return Paths.get(dir).toAbsolutePath();
-        }
-        Path shm = Paths.get("/dev/shm");
-        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-            return shm;
-        }
-        return Paths.get(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        return ShmDirectory.resolve();
     }
 }

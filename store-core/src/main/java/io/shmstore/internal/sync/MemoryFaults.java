@@ -1,4 +1,4 @@
-package io.shmstore.internal.memory;
+package io.shmstore.internal.sync;
 
 import io.shmstore.StoreCorruptedException;
 

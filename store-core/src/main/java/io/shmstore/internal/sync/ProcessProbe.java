@@ -1,4 +1,4 @@
-package io.shmstore.internal.platform;
+package io.shmstore.internal.sync;
 
 /**
  * Process identity for lock owners and attach tables: a pid plus a 32-bit tag derived from the

@@ -1,4 +1,4 @@
-package io.shmstore.internal.memory;
+package io.shmstore.internal.sync;
 
 import net.openhft.chronicle.core.Memory;
 import net.openhft.chronicle.core.OS;
