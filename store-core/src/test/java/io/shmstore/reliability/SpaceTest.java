@@ -3,7 +3,6 @@ package io.shmstore.reliability;
 import io.shmstore.SharedStore;
 import io.shmstore.StoreFullException;
 import io.shmstore.internal.platform.ObjectHeader;
-import io.shmstore.memory.Access;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.SharedMemory;
 import org.junit.jupiter.api.AfterEach;

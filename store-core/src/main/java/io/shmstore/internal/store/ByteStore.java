@@ -32,6 +32,10 @@ import java.util.function.Supplier;
  * that are whole operations ({@link #size()}, {@link #stats}, {@link #verify()}, {@link #clear()},
  * {@link #snapshot}) take one themselves. The store reaches shared memory only through the memory
  * layer: it maps a {@link MemoryView} and takes its segments' locks with {@link MemoryView#lockAt}.
+ *
+ * <p>Longer than most classes here: opening, the uses, the fault handling and closing are one object's
+ * life, and the close protocol's guarantee (nothing is unmapped under a use) is only checkable with all
+ * of them in view.
  */
 final class ByteStore {
     private static final int CREATE_OR_OPEN_ATTEMPTS = 50;

@@ -9,13 +9,16 @@ import java.util.concurrent.atomic.LongAdder;
  * an ordinary write.
  */
 public final class Probes {
-    /** {@code Segment.rehash()} calls, recovery's included. */
+    /** {@code SlotTable.rehash()} calls, repairs' included. */
     public static final LongAdder REHASH = new LongAdder();
     /** {@code Segment.evictOneExcept()} calls: an eviction was needed, whether or not it found a victim. */
     public static final LongAdder EVICTION = new LongAdder();
     /** {@code Segment.purgeExpired()} calls in a store with an expiry. */
     public static final LongAdder EXPIRY_PURGE = new LongAdder();
-    /** {@code Segment.recover()} calls: a segment lock taken over from a dead owner. */
+    /**
+     * {@code SegmentRepair.recover()} calls: a segment lock taken over from a dead owner, or damage a
+     * writer found.
+     */
     public static final LongAdder RECOVERY = new LongAdder();
 
     private Probes() {

@@ -42,6 +42,8 @@ import java.util.function.Consumer;
  *       {@link FullPolicy#EVICT} the oldest-written of eight sampled entries is evicted, repeatedly;
  *       under {@code REJECT} the insert fails with {@link StoreFullException}.</li>
  * </ul>
+ * Longer than most classes here: the write path and the policies that make room for it must be read
+ * together to check the rule that nothing after the publish can fail.
  */
 final class Segment {
     private static final Memory MEMORY = OS.memory();

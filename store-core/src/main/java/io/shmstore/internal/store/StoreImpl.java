@@ -36,6 +36,8 @@ import java.util.function.Function;
  *   <li><b>Uses</b>: every method that reaches the mapping is one use of the store's
  *       {@link Lifecycle}, so closing never unmaps under it.</li>
  * </ul>
+ * Longer than most classes here because it carries the whole {@code ConcurrentMap} surface, each
+ * method a few lines over the one write path.
  */
 public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedStore<K, V> {
     private static final long KEY_HASH_SEED = 0x6B65_795F_6861_7368L;

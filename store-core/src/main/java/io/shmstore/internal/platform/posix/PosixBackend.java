@@ -7,7 +7,6 @@ import io.shmstore.StoreFullException;
 import io.shmstore.StoreNotFoundException;
 import io.shmstore.UntrustedOwnerException;
 import io.shmstore.internal.platform.Backend;
-import io.shmstore.internal.platform.ShmDirectory;
 import io.shmstore.internal.sync.EventHandle;
 import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.sync.MutexHandle;
@@ -29,17 +28,12 @@ import net.openhft.chronicle.core.OS;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -70,7 +64,10 @@ import java.util.function.Supplier;
  * <p><b>Opening</b> an existing object trusts nothing at the name: {@link FileOps#open} refuses what
  * is not a regular file (a FIFO, a directory, a device, a socket, a symbolic link) without blocking on
  * it, then the open file's owner must be this process's user, root or a trusted owner
- * ({@link #checkOwner}), and only then are its size and header read.
+ * ({@link PosixUsers#checkOwner}), and only then are its size and header read.
+ *
+ * <p>Longer than most classes here: creating, opening, attaching and removing a stale object make one
+ * protocol over the name, whose races can only be checked with all of it in view.
  */
 public final class PosixBackend implements Backend {
     private static final int MAX_ATTEMPTS = 100;
@@ -333,7 +330,7 @@ public final class PosixBackend implements Backend {
         Mapping header = null;
         try {
             h = openFile(spec, path, access, observer);
-            checkOwner(spec, path, h.ownerUid());
+            PosixUsers.checkOwner(describe(spec) + " at " + path, spec.trustedOwners(), h.ownerUid());
             long fileSize = h.size();
             if (fileSize < ObjectHeader.HEADER_LENGTH) {
                 throw new IncompatibleStoreException(path + " is not a ShmStore object: it is " + fileSize
@@ -390,31 +387,6 @@ public final class PosixBackend implements Backend {
     }
 
     /**
-     * Refuses an object whose owner this process does not trust ({@link UntrustedOwnerException} says
-     * why that matters): trusted are this process's effective user, root, which can write into any file
-     * anyway, and the spec's trusted owners. The owner is the open file's (from {@code fstat} of the
-     * descriptor on Linux), not whatever the name refers to by now. Names are looked up only for an
-     * owner other than this process's user and root, so the usual open costs no lookup.
-     */
-    private static void checkOwner(ObjectSpec spec, Path path, long owner) {
-        long self = PosixUsers.self();
-        if (owner == self || owner == PosixUsers.ROOT) {
-            return;
-        }
-        for (String user : spec.trustedOwners()) {
-            if (PosixUsers.uidOf(user) == owner) {
-                return;
-            }
-        }
-        String name = PosixUsers.trustName(owner);
-        throw new UntrustedOwnerException(describe(spec) + " at " + path + " belongs to " + PosixUsers.describe(owner)
-                + ", not to " + PosixUsers.describe(self) + ", the user of this process"
-                + (self == PosixUsers.ROOT ? "" : ", nor to root") + ": another user may have created it first, to"
-                + " read what this process writes or to feed it forged data; if you trust " + name
-                + ", allow it with trustOwner(" + Names.quote(name) + ")");
-    }
-
-    /**
      * For a name that is taken: removes the object if it is being removed or if every process attached
      * to an {@link Lifetime#UNTIL_LAST_CLOSE} object has died.
      *
@@ -438,78 +410,10 @@ public final class PosixBackend implements Backend {
         return false;
     }
 
-    /**
-     * Every {@code shmstore.*} name of the shm directory, described from its header, read-only and
-     * without attaching. A name that is not a ShmStore object is listed as such; one that is not even a
-     * regular file is never opened (see {@link FileKind}).
-     */
+    /** See {@link PosixListing}. */
     @Override
     public List<NamedObjectInfo> list() {
-        List<NamedObjectInfo> out = new ArrayList<>();
-        Path dir = directory();
-        try (DirectoryStream<Path> names = Files.newDirectoryStream(dir, Names.FILE_PREFIX + "*")) {
-            for (Path p : names) {
-                String name = p.getFileName().toString().substring(Names.FILE_PREFIX.length());
-                out.add(describe(p, name));
-            }
-        } catch (NoSuchFileException e) {
-            throw new StoreNotFoundException("cannot list " + dir + ": the directory does not exist; the shm directory"
-                    + " is " + ShmDirectory.rule());
-        } catch (IOException e) {
-            throw new StoreException("cannot list " + dir + ": " + e.getMessage(), e);
-        }
-        out.sort(java.util.Comparator.comparing(NamedObjectInfo::name));
-        return out;
-    }
-
-    private NamedObjectInfo describe(Path path, String name) {
-        String owner;
-        FileKind kind;
-        try {
-            Map<String, Object> a = Files.readAttributes(path, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
-            owner = PosixUsers.trustName(Integer.toUnsignedLong((Integer) a.get("uid")));
-            kind = FileKind.ofMode((Integer) a.get("mode"));
-        } catch (IOException e) {
-            return new NamedObjectInfo(name, "unreadable: " + e.getMessage(), 0, null, null, 0, null, List.of());
-        }
-        if (kind != FileKind.REGULAR) {
-            return foreign(name, kind, owner);
-        }
-        try (FileOps.Handle h = files.open(path, false)) {
-            if (h.size() < ObjectHeader.HEADER_LENGTH) {
-                return foreign(name, FileKind.REGULAR, owner);
-            }
-            Mapping m = files.map(h, 0, ObjectHeader.HEADER_LENGTH, false);
-            try {
-                long a = m.address();
-                if (MEMORY.readVolatileLong(a + ObjectHeader.MAGIC_OFFSET) != ObjectHeader.MAGIC) {
-                    return foreign(name, FileKind.REGULAR, owner);
-                }
-                ObjectType type = ObjectType.ofTag(MEMORY.readInt(a + ObjectHeader.TYPE_OFFSET));
-                List<Long> attached = new ArrayList<>();
-                for (int i = 0; i < ObjectHeader.ATTACH_CAPACITY; i++) {
-                    long e = MEMORY.readVolatileLong(a + ObjectHeader.attachEntryOffset(i));
-                    if (e != 0 && processes.isAlive(ProcessProbe.pidOf(e), ProcessProbe.tagOf(e))) {
-                        attached.add((long) ProcessProbe.pidOf(e));
-                    }
-                }
-                return new NamedObjectInfo(name, type == null ? "unknown type" : type.label(), ObjectHeader.userSize(a),
-                        ObjectHeader.lifetime(a), owner, ProcessProbe.pidOf(MEMORY.readLong(a + ObjectHeader.CREATOR_OFFSET)),
-                        Instant.ofEpochMilli(MEMORY.readLong(a + ObjectHeader.CREATED_AT_OFFSET)), attached);
-            } finally {
-                m.unmap();
-            }
-        } catch (NotRegularFileException replaced) {
-            return foreign(name, replaced.kind(), owner);
-        } catch (IOException e) {
-            return new NamedObjectInfo(name, "unreadable: " + e.getMessage(), 0, null, owner, 0, null, List.of());
-        }
-    }
-
-    /** A name that holds no ShmStore object: "not a ShmStore object", and what it is if not a file. */
-    private static NamedObjectInfo foreign(String name, FileKind kind, String owner) {
-        String type = "not a ShmStore object" + (kind == FileKind.REGULAR ? "" : ": " + kind.label());
-        return new NamedObjectInfo(name, type, 0, null, owner, 0, null, List.of());
+        return new PosixListing(files, processes).list(directory());
     }
 
     /**

@@ -8,7 +8,11 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 
+import io.shmstore.UntrustedOwnerException;
+import io.shmstore.internal.platform.Names;
+
 import java.lang.ref.Reference;
+import java.util.Set;
 
 /**
  * The users of a POSIX host, by uid and name, for the owner check of {@link PosixBackend}: who this
@@ -115,5 +119,31 @@ final class PosixUsers {
             }
         }
         return null;
+    }
+
+    /**
+     * Refuses an object whose owner this process does not trust ({@link UntrustedOwnerException} says
+     * why that matters): trusted are this process's effective user, root, which can write into any file
+     * anyway, and the {@code trusted} owners. The owner is the open file's (from {@code fstat} of the
+     * descriptor on Linux), not whatever the name refers to by now. Names are looked up only for an
+     * owner other than this process's user and root, so the usual open costs no lookup.
+     *
+     * @param what the object and where it is, for the message
+     */
+    static void checkOwner(String what, Set<String> trusted, long owner) {
+        long self = self();
+        if (owner == self || owner == ROOT) {
+            return;
+        }
+        for (String user : trusted) {
+            if (uidOf(user) == owner) {
+                return;
+            }
+        }
+        String name = trustName(owner);
+        throw new UntrustedOwnerException(what + " belongs to " + describe(owner) + ", not to " + describe(self)
+                + ", the user of this process" + (self == ROOT ? "" : ", nor to root") + ": another user may have created"
+                + " it first, to read what this process writes or to feed it forged data; if you trust " + name
+                + ", allow it with trustOwner(" + Names.quote(name) + ")");
     }
 }
