@@ -43,6 +43,16 @@ public interface SharedStore<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
     V getUsing(K key, V reuse);
 
     /**
+     * Puts {@code value} under {@code key} to expire {@code timeToLive} from now, whatever the store's
+     * {@code expireAfterWrite}: each entry carries its own expiry. An expired entry reads as absent and
+     * is purged when its segment needs room.
+     *
+     * @return the previous value, or null
+     * @throws IllegalArgumentException naming the duration when it is not positive
+     */
+    V put(K key, V value, java.time.Duration timeToLive);
+
+    /**
      * Walks every structure, segment by segment under its lock (so a segment whose writer died is
      * repaired first), and returns one line per problem found: empty when the store is sound.
      *

@@ -21,6 +21,8 @@ import java.util.Set;
  */
 public final class SharedStoreBuilder<K, V> {
     private static final long DEFAULT_ENTRIES = 1 << 16;
+    /** How far a store may grow by default: eight times its {@code entries}. */
+    private static final long DEFAULT_GROWTH = 8;
     private static final int DEFAULT_VALUE_SIZE = 64;
     private static final int MAX_AVERAGE_SIZE = 1 << 24;
 
@@ -29,6 +31,7 @@ public final class SharedStoreBuilder<K, V> {
     private String name;
     private Path file;
     private long entries = -1;
+    private long maxEntries = -1;
     private int averageKeySize = -1;
     private int averageValueSize = -1;
     private Codec<K> keyCodec;
@@ -102,11 +105,27 @@ public final class SharedStoreBuilder<K, V> {
         return this;
     }
 
-    /** Number of segments, a power of two from 1 to 65,536; by default from {@code entries}. */
+    /**
+     * The most entries the store may grow to, at least {@code entries}; default eight times
+     * {@code entries}. A store reserves what {@code entries} of the average sizes need, grows online as
+     * more (or larger) entries come, in every process, and past this (or when the file system is full)
+     * applies its {@link #fullPolicy}. {@code maxEntries(entries)} turns growth off. An opener that asks
+     * for more entries than an existing store was created to grow to is refused, saying so.
+     */
+    public SharedStoreBuilder<K, V> maxEntries(long value) {
+        once(maxEntries == -1, "maxEntries was already set to " + maxEntries);
+        if (value < 1 || value > 1L << 43) {
+            throw new IllegalArgumentException("maxEntries " + value + " is out of range: use 1 to " + (1L << 43));
+        }
+        this.maxEntries = value;
+        return this;
+    }
+
+    /** Number of segments, a power of two from 1 to 1,024; by default from {@code entries}. */
     public SharedStoreBuilder<K, V> segments(int value) {
         once(segments == -1, "segments was already set to " + segments);
-        if (value < 1 || value > 1 << 16 || Integer.bitCount(value) != 1) {
-            throw new IllegalArgumentException("segments " + value + " must be a power of two from 1 to 65536");
+        if (value < 1 || value > 1 << 10 || Integer.bitCount(value) != 1) {
+            throw new IllegalArgumentException("segments " + value + " must be a power of two from 1 to 1024");
         }
         this.segments = value;
         return this;
@@ -243,14 +262,19 @@ public final class SharedStoreBuilder<K, V> {
         }
         checkFixedSize("averageKeySize", averageKeySize, keyType, kc);
         checkFixedSize("averageValueSize", averageValueSize, valueType, vc);
-        long n = entries > 0 ? entries : DEFAULT_ENTRIES;
+        long n = entries > 0 ? entries : maxEntries > 0 ? Math.min(DEFAULT_ENTRIES, maxEntries) : DEFAULT_ENTRIES;
+        if (maxEntries > 0 && maxEntries < n) {
+            throw new IllegalStateException("maxEntries " + maxEntries + " is less than entries " + n
+                    + ": the store would start larger than it may grow");
+        }
         if (segments > n) {
             throw new IllegalStateException("segments " + segments + " is more than entries " + n
                     + ": each segment would hold less than one entry");
         }
         int avgKey = averageKeySize > 0 ? averageKeySize : defaultSize(keyType, 16);
         int avgValue = averageValueSize > 0 ? averageValueSize : defaultSize(valueType, DEFAULT_VALUE_SIZE);
-        return new StoreRequest<>(name, file, keyType, valueType, kc, vc, entries > 0 ? entries : DEFAULT_ENTRIES,
+        return new StoreRequest<>(name, file, keyType, valueType, kc, vc, n, entries > 0,
+                maxEntries > 0 ? maxEntries : Math.min(1L << 43, n * DEFAULT_GROWTH), maxEntries > 0,
                 avgKey, avgValue, Math.max(segments, 0), fullPolicy != null ? fullPolicy : FullPolicy.REJECT,
                 expireAfterWrite != null ? expireAfterWrite.toMillis() : 0, lifetime, permissions,
                 lockTimeout != null ? lockTimeout : Duration.ofSeconds(10), Math.max(changeFeedCapacity, 0),

@@ -14,9 +14,13 @@ final class Scratch {
     private Scratch() {
     }
 
-    /** A new directory under /dev/shm (or the temp directory), made this JVM's {@code shmstore.dir}. */
+    /**
+     * A new directory under /dev/shm (or {@code -Dshmstore.jmh.parent}, e.g. a tmpfs mounted with huge
+     * pages; else the temp directory), made this JVM's {@code shmstore.dir}.
+     */
     static Path freshShmDir() throws IOException {
-        Path shm = Path.of("/dev/shm");
+        String chosen = System.getProperty("shmstore.jmh.parent");
+        Path shm = Path.of(chosen != null ? chosen : "/dev/shm");
         Path dir = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir")),
                 "shmstore-jmh-");
         System.setProperty("shmstore.dir", dir.toString());

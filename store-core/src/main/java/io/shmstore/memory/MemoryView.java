@@ -1,6 +1,8 @@
 package io.shmstore.memory;
 
+import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.internal.memory.ViewBytesStore;
+import io.shmstore.internal.platform.Reservations;
 import io.shmstore.internal.platform.Backend;
 import io.shmstore.internal.memory.Backends;
 import io.shmstore.internal.sync.LockWord;
@@ -27,15 +29,18 @@ public final class MemoryView implements AutoCloseable {
     private final Access access;
     private final String name;
     private final long objectId;
+    private final Reservations space;
     private volatile boolean closed;
 
-    MemoryView(ViewBytesStore store, long offset, long length, Access access, String name, long objectId) {
+    MemoryView(ViewBytesStore store, long offset, long length, Access access, String name, long objectId,
+               Reservations space) {
         this.store = store;
         this.offset = offset;
         this.length = length;
         this.access = access;
         this.name = name;
         this.objectId = objectId;
+        this.space = space;
     }
 
     /**
@@ -96,6 +101,42 @@ public final class MemoryView implements AutoCloseable {
         if ((offset & 3) != 0 || offset < 0 || offset > length - 4) {
             throw new IllegalArgumentException("word offset " + offset + " must be 4-byte aligned and inside the "
                     + length + "-byte view of " + name);
+        }
+    }
+
+    /**
+     * Backs {@code length} bytes at {@code offset} of this view with storage, in a mapping created
+     * {@link SharedMemory.Builder#sparse() sparse}, before they are written; their content does not
+     * change. For a mapping that is not sparse (all of it is reserved) it does nothing.
+     *
+     * @throws io.shmstore.StoreFullException naming the sizes when the file system has no room
+     * @throws ReadOnlyStoreException         for a read-only view
+     */
+    public void reserve(long offset, long length) {
+        checkRange(offset, length);
+        space.reserve(this.offset + offset, length);
+    }
+
+    /**
+     * Gives the storage of {@code length} bytes at {@code offset} back: in every process they read as
+     * zeros from now on. Returns false where the platform cannot (the portable backend, Windows): the
+     * bytes then keep their content and their space.
+     *
+     * @throws ReadOnlyStoreException for a read-only view
+     */
+    public boolean release(long offset, long length) {
+        checkRange(offset, length);
+        return space.release(this.offset + offset, length);
+    }
+
+    private void checkRange(long offset, long length) {
+        checkOpen();
+        if (access != Access.READ_WRITE) {
+            throw new ReadOnlyStoreException("cannot change the storage of a read-only view of " + name);
+        }
+        if (offset < 0 || length < 0 || offset > this.length - length) {
+            throw new IllegalArgumentException("range [offset " + offset + ", length " + length + "] is outside the "
+                    + this.length + "-byte view of " + name);
         }
     }
 

@@ -53,7 +53,7 @@ public final class NamedEvent implements AutoCloseable {
         Objects.requireNonNull(permissions, "permissions");
         Objects.requireNonNull(trustedOwners, "trustedOwners").forEach(SharedMemory::checkOwner);
         return new NamedEvent(Backends.current().event(new ObjectSpec(name, null, ObjectType.EVENT, OBJECT_SIZE,
-                Set.copyOf(permissions), Lifetime.UNTIL_LAST_CLOSE, null, trustedOwners), mode));
+                Set.copyOf(permissions), Lifetime.UNTIL_LAST_CLOSE, null, trustedOwners, false), mode));
     }
 
     public void signal() {

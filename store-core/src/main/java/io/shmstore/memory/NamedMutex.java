@@ -74,7 +74,7 @@ public final class NamedMutex implements AutoCloseable {
         Objects.requireNonNull(permissions, "permissions");
         Objects.requireNonNull(trustedOwners, "trustedOwners").forEach(SharedMemory::checkOwner);
         return new NamedMutex(Backends.current().mutex(new ObjectSpec(name, null, ObjectType.MUTEX, OBJECT_SIZE,
-                Set.copyOf(permissions), Lifetime.UNTIL_LAST_CLOSE, null, trustedOwners)));
+                Set.copyOf(permissions), Lifetime.UNTIL_LAST_CLOSE, null, trustedOwners, false)));
     }
 
     /**

@@ -184,7 +184,7 @@ public final class SharedMemory implements AutoCloseable {
         }
         Mapping m = region.map(offset, length, access);
         ViewBytesStore store = new ViewBytesStore(m, length, access == Access.READ_WRITE, "\"" + name() + "\"");
-        return new MemoryView(store, offset, length, access, "\"" + name() + "\"", region.objectId());
+        return new MemoryView(store, offset, length, access, "\"" + name() + "\"", region.objectId(), region);
     }
 
     /** Maps the whole mapping with this handle's access. */
@@ -221,6 +221,7 @@ public final class SharedMemory implements AutoCloseable {
         private long size = -1;
         private Set<PosixFilePermission> permissions;
         private Lifetime lifetime;
+        private boolean sparse;
         private Consumer<MemoryView> initializer;
         private final Set<String> trustedOwners = new LinkedHashSet<>();
 
@@ -302,6 +303,21 @@ public final class SharedMemory implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Makes a created mapping sparse: {@link #size} is the most it may use, but only its header is
+         * reserved now; the caller reserves each range before writing it ({@link MemoryView#reserve}), and
+         * may give ranges back ({@link MemoryView#release}). Unreserved ranges read as zeros. A store
+         * that grows uses this. A write to an unreserved range may still succeed, and on a full file
+         * system fails with SIGBUS: reserve first. On Windows the whole size is committed at creation.
+         */
+        public Builder sparse() {
+            if (sparse) {
+                throw new IllegalStateException("sparse() was already set");
+            }
+            sparse = true;
+            return this;
+        }
+
         public SharedMemory create() {
             return new SharedMemory(Backends.current().create(spec(true)));
         }
@@ -336,7 +352,7 @@ public final class SharedMemory implements AutoCloseable {
         }
 
         private void checkNoCreateOptions(String call) {
-            if (permissions != null || lifetime != null || initializer != null) {
+            if (permissions != null || lifetime != null || initializer != null || sparse) {
                 throw new IllegalStateException("permissions and lifetime apply when creating; " + call + " got "
                         + (permissions != null ? "permissions " + PosixFilePermissions.toString(permissions) : "")
                         + (lifetime != null ? " lifetime " + lifetime : ""));
@@ -351,13 +367,14 @@ public final class SharedMemory implements AutoCloseable {
             Set<PosixFilePermission> perms = permissions != null ? permissions : OWNER_ONLY;
             String who = "\"" + (name != null ? name : file) + "\"";
             Consumer<MemoryView> init = initializer;
-            Initializer raw = init == null ? null : (address, length, objectId) -> {
+            Initializer raw = init == null ? null : (address, length, objectId, space) -> {
                 ViewBytesStore store = new ViewBytesStore(Mapping.borrowed(address, length), length, true, who);
-                try (MemoryView view = new MemoryView(store, 0, length, Access.READ_WRITE, who, objectId)) {
+                try (MemoryView view = new MemoryView(store, 0, length, Access.READ_WRITE, who, objectId, space)) {
                     init.accept(view);
                 }
             };
-            return new ObjectSpec(name, file, ObjectType.MEMORY, Math.max(size, 0), perms, lt, raw, trustedOwners);
+            return new ObjectSpec(name, file, ObjectType.MEMORY, Math.max(size, 0), perms, lt, raw, trustedOwners,
+                    sparse);
         }
     }
 

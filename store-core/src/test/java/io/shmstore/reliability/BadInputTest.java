@@ -384,7 +384,7 @@ class BadInputTest {
         // entry is impossible for its sizing. The message names both sizes and what to raise.
         rows.add(row("put: a value larger than a whole segment", IllegalArgumentException.class, "4194308 value bytes",
                 f -> f.store.put("big", "x".repeat(4 << 20))));
-        rows.add(row("put: a key larger than a whole segment", IllegalArgumentException.class, "4194308 key",
+        rows.add(row("put: a key larger than a whole segment", IllegalArgumentException.class, "key of 4194308 bytes",
                 f -> f.store.put("k".repeat(4 << 20), "v")));
         rows.add(row("put: a value larger than the free space of a full store", StoreFullException.class, "segment", f -> {
             // fill it: the store was sized for 64 entries; REJECT is the default policy

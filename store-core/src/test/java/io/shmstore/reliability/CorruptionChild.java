@@ -26,7 +26,7 @@ import java.util.TreeMap;
  *   CASE i
  *   STEP name
  *   OK name | TYPED name Class×n,... | BAD name Class message | WRONG name detail | LATE name ...
- *   PROBES rehash=a eviction=b purge=c recovery=d     (this case's runs of each cold path so far)
+ *   PROBES rehash=a eviction=b purge=c recovery=d growth=e   (this case's runs of each cold path so far)
  *   ...
  *   END i
  *   ...
@@ -116,7 +116,8 @@ public final class CorruptionChild {
     }
 
     private static long[] probes() {
-        return new long[]{Probes.REHASH.sum(), Probes.EVICTION.sum(), Probes.EXPIRY_PURGE.sum(), Probes.RECOVERY.sum()};
+        return new long[]{Probes.REHASH.sum(), Probes.EVICTION.sum(), Probes.EXPIRY_PURGE.sum(), Probes.RECOVERY.sum(),
+                Probes.GROWTH.sum()};
     }
 
     private static void walk(Path copy, int keys, int puts, long truncateAfterOpen, int warmUp) {
@@ -323,7 +324,8 @@ public final class CorruptionChild {
         } finally {
             long[] now = probes();
             System.out.println("PROBES rehash=" + (now[0] - probesAtStart[0]) + " eviction=" + (now[1] - probesAtStart[1])
-                    + " purge=" + (now[2] - probesAtStart[2]) + " recovery=" + (now[3] - probesAtStart[3]));
+                    + " purge=" + (now[2] - probesAtStart[2]) + " recovery=" + (now[3] - probesAtStart[3])
+                    + " growth=" + (now[4] - probesAtStart[4]));
         }
         return null;
     }

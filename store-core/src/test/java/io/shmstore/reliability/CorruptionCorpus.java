@@ -8,6 +8,7 @@ import io.shmstore.internal.store.EntryLayout;
 import io.shmstore.internal.store.FeedLayout;
 import io.shmstore.internal.store.SegmentLayout;
 import io.shmstore.internal.store.StoreLayout;
+import io.shmstore.testing.StoreGeometry;
 
 import io.shmstore.reliability.Mutation.DeadOwner;
 import io.shmstore.reliability.Mutation.Flip;
@@ -53,19 +54,28 @@ record CorruptionCorpus(String name, byte[] pristine, int keys, Geometry geometr
 
     /** A live slot of an active table and the header of the entry it points at. */
     record LiveSlot(int segment, int index, long offset, int chunk, int tag, long entry, long room, int keyLength,
-                    int valueLength) {
+                    int valueLength, int headerLength) {
         String what() {
             return "segment " + segment + " slot " + index + " (chunk " + chunk + ")";
         }
     }
 
-    /** One segment's header fields and where its slot tables, bitmap and data lie in the file. */
-    record Segment(int index, long base, long metadataEnd, long end, Field lock, Field seq, List<Field> counts,
-                   Field active, Field cursor, List<Field> statistics, List<Field> bitmap, List<Field> deadSlots) {
+    /**
+     * One segment's header fields and where its parts lie in the file: the header, the active table,
+     * the reserved bitmap and the reserved data (each as {@code [start, end)}), its table's slots and
+     * reserved chunks.
+     */
+    record Segment(int index, int slots, int chunks, long[] parts, Field lock, Field seq, List<Field> counts,
+                   Field table, Field reserved, Field cursor, List<Field> statistics, List<Field> bitmap,
+                   List<Field> deadSlots) {
     }
 
-    /** The store's geometry (per segment), its segments, and the live slots of all of them. */
-    record Geometry(int slots, int chunks, int chunkSize, List<Segment> segments, List<LiveSlot> live) {
+    /** The store's segments, and the live slots of all of them. */
+    record Geometry(List<Segment> segments, List<LiveSlot> live) {
+        /** Reserved chunks of the segment a live slot is in. */
+        int chunks(LiveSlot slot) {
+            return segments.get(slot.segment()).chunks();
+        }
     }
 
     /**
@@ -111,52 +121,53 @@ record CorruptionCorpus(String name, byte[] pristine, int keys, Geometry geometr
     }
 
     private static Geometry geometry(ByteBuffer b) {
-        int h = ObjectHeader.HEADER_LENGTH;
-        int segments = b.getInt(h + StoreLayout.SEGMENTS_OFFSET);
-        int slots = b.getInt(h + StoreLayout.SLOTS_OFFSET);
-        int chunks = b.getInt(h + StoreLayout.CHUNKS_OFFSET);
-        int chunkSize = b.getInt(h + StoreLayout.CHUNK_SIZE_OFFSET);
-        long area = b.getLong(h + StoreLayout.SEGMENT_AREA_OFFSET);
-        long stride = b.getLong(h + StoreLayout.SEGMENT_STRIDE_OFFSET);
+        StoreGeometry g = StoreGeometry.ofFile(b);
         List<Segment> out = new ArrayList<>();
         List<LiveSlot> live = new ArrayList<>();
-        for (int s = 0; s < segments; s++) {
-            long seg = h + StoreLayout.segmentOffset(area, stride, s);
+        for (int s = 0; s < g.segments; s++) {
+            long seg = g.segmentHeader(s);
             String name = "segment " + s + " ";
-            long data = seg + SegmentLayout.dataOffset(slots, chunks);
-            long table = seg + SegmentLayout.tableOffset(b.getInt((int) seg + SegmentLayout.ACTIVE_TABLE_OFFSET), slots);
+            int slots = g.slots(s);
+            int chunks = g.chunks(s);
             List<Field> dead = new ArrayList<>();
             for (int i = 0; i < slots; i++) {
-                long at = table + 8L * i;
+                long at = g.slotAt(s, i);
                 long slot = b.getLong((int) at);
                 if (SegmentLayout.isLive(slot)) {
                     int chunk = SegmentLayout.chunkOf(slot);
-                    long e = data + (long) chunk * chunkSize;
-                    live.add(new LiveSlot(s, i, at, chunk, SegmentLayout.tagOf(slot), e, (long) (chunks - chunk) * chunkSize,
-                            b.getInt((int) e + EntryLayout.KEY_LENGTH_OFFSET), b.getInt((int) e + EntryLayout.VALUE_LENGTH_OFFSET)));
+                    long e = g.entry(s, chunk);
+                    live.add(new LiveSlot(s, i, at, chunk, SegmentLayout.tagOf(slot), e,
+                            (long) (chunks - chunk) * SegmentLayout.CHUNK, g.keyLength(e), g.valueLength(e),
+                            g.headerLength(e)));
                 } else {
                     dead.add(new Field(at, 8, name + (slot == SegmentLayout.TOMBSTONE ? "tombstone" : "empty") + " slot " + i));
                 }
             }
             List<Field> bitmap = new ArrayList<>();
-            for (long w = 0; w < SegmentLayout.bitmapLength(chunks) / 8; w++) {
-                bitmap.add(new Field(seg + SegmentLayout.bitmapOffset(slots) + 8 * w, 8, name + "bitmap word " + w));
+            long bitmapBytes = (chunks + 63) / 64 * 8L;
+            for (long w = 0; w < bitmapBytes / 8; w++) {
+                bitmap.add(new Field(g.bitmap(s) + 8 * w, 8, name + "bitmap word " + w));
             }
-            out.add(new Segment(s, seg, data, seg + stride,
+            long[] parts = {seg, seg + SegmentLayout.HEADER_LENGTH, g.table(s), g.table(s) + 8L * slots,
+                    g.bitmap(s), g.bitmap(s) + bitmapBytes, g.data(s), g.data(s) + (long) chunks * SegmentLayout.CHUNK};
+            out.add(new Segment(s, slots, chunks, parts,
                     new Field(seg + SegmentLayout.LOCK_OFFSET, 8, name + "lock owner"),
                     new Field(seg + SegmentLayout.SEQ_OFFSET, 8, name + "seqlock"),
                     List.of(new Field(seg + SegmentLayout.COUNT_OFFSET, 4, name + "count"),
                             new Field(seg + SegmentLayout.TOMBSTONES_OFFSET, 4, name + "tombstones"),
                             new Field(seg + SegmentLayout.USED_CHUNKS_OFFSET, 4, name + "used chunks")),
-                    new Field(seg + SegmentLayout.ACTIVE_TABLE_OFFSET, 4, name + "active table"),
+                    new Field(seg + SegmentLayout.TABLE_OFFSET, 8, name + "table word"),
+                    new Field(seg + SegmentLayout.CHUNKS_OFFSET, 4, name + "reserved chunks"),
                     new Field(seg + SegmentLayout.CURSOR_OFFSET, 4, name + "alloc cursor"),
                     List.of(new Field(seg + SegmentLayout.WRITE_SEQUENCE_OFFSET, 8, name + "write sequence"),
                             new Field(seg + SegmentLayout.EVICTIONS_OFFSET, 8, name + "evictions"),
                             new Field(seg + SegmentLayout.EXPIRATIONS_OFFSET, 8, name + "expirations"),
-                            new Field(seg + SegmentLayout.RECOVERIES_OFFSET, 8, name + "recoveries")),
+                            new Field(seg + SegmentLayout.RECOVERIES_OFFSET, 8, name + "recoveries"),
+                            new Field(seg + SegmentLayout.GROWTHS_OFFSET, 8, name + "growths"),
+                            new Field(seg + SegmentLayout.FLAGS_OFFSET, 4, name + "flags")),
                     List.copyOf(bitmap), List.copyOf(dead)));
         }
-        return new Geometry(slots, chunks, chunkSize, List.copyOf(out), List.copyOf(live));
+        return new Geometry(List.copyOf(out), List.copyOf(live));
     }
 
     /** Every header field, and a sample of slots, entries, bitmap words and feed records. */
@@ -174,8 +185,9 @@ record CorruptionCorpus(String name, byte[] pristine, int keys, Geometry geometr
         out.add(new Field(ObjectHeader.LOCK_OFFSET, 8, "object lock"));
         out.add(new Field(ObjectHeader.attachEntryOffset(0), 8, "attach entry 0"));
         int[] ints = {StoreLayout.VERSION_OFFSET, StoreLayout.HEADER_LENGTH_OFFSET, StoreLayout.SEGMENTS_OFFSET,
-                StoreLayout.SLOTS_OFFSET, StoreLayout.CHUNK_SIZE_OFFSET, StoreLayout.CHUNKS_OFFSET,
-                StoreLayout.AVG_KEY_OFFSET, StoreLayout.AVG_VALUE_OFFSET, StoreLayout.FULL_POLICY_OFFSET,
+                StoreLayout.INITIAL_SLOTS_OFFSET, StoreLayout.MAX_SLOTS_OFFSET, StoreLayout.INITIAL_CHUNKS_OFFSET,
+                StoreLayout.MAX_CHUNKS_OFFSET, StoreLayout.AVG_KEY_OFFSET, StoreLayout.AVG_VALUE_OFFSET,
+                StoreLayout.FULL_POLICY_OFFSET,
                 StoreLayout.KEY_DESCRIPTION_OFFSET, StoreLayout.VALUE_DESCRIPTION_OFFSET,
                 FeedLayout.CAPACITY_FIELD, FeedLayout.RECORD_SIZE_FIELD};
         for (int f : ints) {
@@ -183,8 +195,9 @@ record CorruptionCorpus(String name, byte[] pristine, int keys, Geometry geometr
         }
         int[] longs = {StoreLayout.MAGIC_OFFSET, StoreLayout.ENTRIES_OFFSET, StoreLayout.TTL_MILLIS_OFFSET,
                 StoreLayout.KEY_FINGERPRINT_OFFSET, StoreLayout.VALUE_FINGERPRINT_OFFSET,
-                StoreLayout.SEGMENT_AREA_OFFSET, StoreLayout.SEGMENT_STRIDE_OFFSET, StoreLayout.STORE_LENGTH_OFFSET,
-                StoreLayout.CREATED_AT_OFFSET, FeedLayout.FEED_OFFSET_FIELD};
+                StoreLayout.SEGMENT_HEADERS_OFFSET, StoreLayout.HEAP_OFFSET, StoreLayout.SEGMENT_STRIDE_OFFSET,
+                StoreLayout.STORE_LENGTH_OFFSET, StoreLayout.CREATED_AT_OFFSET, StoreLayout.MAX_RESERVED_OFFSET,
+                FeedLayout.FEED_OFFSET_FIELD, FeedLayout.FEED_OFFSET_FIELD + 16};
         for (int f : longs) {
             out.add(new Field(h + f, 8, "store header +" + f));
         }
@@ -195,19 +208,23 @@ record CorruptionCorpus(String name, byte[] pristine, int keys, Geometry geometr
             out.add(new Field(s.lock().offset() + 8, 4, name + "lock waiters"));
             out.add(s.seq());
             out.addAll(s.counts());
-            out.add(s.active());
+            out.add(s.table());
+            out.add(s.reserved());
             out.add(s.cursor());
             out.add(s.statistics().get(0));
             out.add(s.bitmap().get(0));
             s.deadSlots().stream().filter(f -> f.what().contains("tombstone")).limit(4).forEach(out::add);
             g.live().stream().filter(l -> l.segment() == s.index()).limit(12).forEach(l -> {
                 out.add(new Field(l.offset(), 8, l.what()));
-                out.add(new Field(l.entry() + EntryLayout.KEY_LENGTH_OFFSET, 4, l.what() + " entry key length"));
+                out.add(new Field(l.entry() + EntryLayout.CHECKSUM_OFFSET, 4, l.what() + " entry checksum"));
+                out.add(new Field(l.entry() + EntryLayout.KEY_LENGTH_OFFSET, 2, l.what() + " entry key length"));
+                out.add(new Field(l.entry() + EntryLayout.FLAGS_OFFSET, 1, l.what() + " entry flags"));
+                out.add(new Field(l.entry() + EntryLayout.HEADER_LENGTH_OFFSET, 1, l.what() + " entry header length"));
                 out.add(new Field(l.entry() + EntryLayout.VALUE_LENGTH_OFFSET, 4, l.what() + " entry value length"));
-                out.add(new Field(l.entry() + EntryLayout.WRITTEN_AT_OFFSET, 8, l.what() + " entry written at"));
-                out.add(new Field(l.entry() + EntryLayout.KEY_HASH_OFFSET, 8, l.what() + " entry key hash"));
-                out.add(new Field(l.entry() + EntryLayout.CHECKSUM_OFFSET, 8, l.what() + " entry checksum"));
-                out.add(new Field(l.entry() + EntryLayout.HEADER_LENGTH, 1, l.what() + " entry key's length byte"));
+                if (l.headerLength() > EntryLayout.FIXED_HEADER) {
+                    out.add(new Field(l.entry() + EntryLayout.OPTIONAL_OFFSET, 8, l.what() + " entry expiry or write time"));
+                }
+                out.add(new Field(l.entry() + l.headerLength(), 1, l.what() + " entry key's length byte"));
             });
         }
         long feed = h + b.getLong(h + FeedLayout.FEED_OFFSET_FIELD);
@@ -236,6 +253,7 @@ record CorruptionCorpus(String name, byte[] pristine, int keys, Geometry geometr
         ByteBuffer b = ByteBuffer.wrap(pristine).order(ByteOrder.LITTLE_ENDIAN);
         return switch (f.size()) {
             case 1 -> b.get((int) f.offset());
+            case 2 -> b.getShort((int) f.offset());
             case 4 -> b.getInt((int) f.offset());
             default -> b.getLong((int) f.offset());
         };
@@ -276,24 +294,26 @@ record CorruptionCorpus(String name, byte[] pristine, int keys, Geometry geometr
         Segment seg = g.segments().get(r.nextInt(g.segments().size()));
         LiveSlot live = g.live().get(r.nextInt(g.live().size()));
         return switch (kind) {
-            case SLOT_CHUNK -> new SlotChunk(live, oneOf(r, 0x7FFF_FEFF, -2, g.chunks(), g.chunks() - 1, g.chunks() + 1, -1,
-                    Integer.MAX_VALUE - 1, Integer.MIN_VALUE, live.chunk() + 1, r.nextInt(g.chunks()),
-                    g.live().get(r.nextInt(g.live().size())).chunk()));
+            case SLOT_CHUNK -> new SlotChunk(live, oneOf(r, 0x7FFF_FEFF, -2, g.chunks(live), g.chunks(live) - 1,
+                    g.chunks(live) + 1, -1, Integer.MAX_VALUE - 1, Integer.MIN_VALUE, live.chunk() + 1,
+                    r.nextInt(g.chunks(live)), g.live().get(r.nextInt(g.live().size())).chunk()));
             case DEAD_SLOT -> {
                 // a tombstone or an empty slot made live, with the tag of a real key so lookups reach it
                 List<Field> dead = seg.deadSlots();
-                int chunk = oneOf(r, 0x7FFF_FEFF, -2, g.chunks() - 1, g.chunks(), live.chunk());
+                int chunk = oneOf(r, 0x7FFF_FEFF, -2, seg.chunks() - 1, seg.chunks(), live.chunk());
                 yield new SetField(dead.get(r.nextInt(dead.size())), SegmentLayout.slot(live.tag(), chunk));
             }
             case ENTRY_LENGTH -> {
                 boolean key = r.nextBoolean();
                 int own = key ? live.keyLength() : live.valueLength();
                 long other = key ? live.valueLength() : live.keyLength();
-                long fits = live.room() - EntryLayout.HEADER_LENGTH - other;
-                long value = oneOfLong(r, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x7FFF_FFF0L, fits, fits + 1,
-                        own + g.chunkSize(), own + 64L * g.chunkSize(), 0, own ^ 0x4000_0000);
+                long fits = live.room() - live.headerLength() - other;
+                long value = key
+                        ? oneOfLong(r, 0xFFFF, 0, fits, fits + 1, own + SegmentLayout.CHUNK, own ^ 0x4000, own + 1)
+                        : oneOfLong(r, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0x7FFF_FFF0L, fits, fits + 1,
+                        own + SegmentLayout.CHUNK, own + 64L * SegmentLayout.CHUNK, 0, own ^ 0x4000_0000);
                 yield new SetField(new Field(live.entry() + (key ? EntryLayout.KEY_LENGTH_OFFSET : EntryLayout.VALUE_LENGTH_OFFSET),
-                        4, live.what() + " entry " + (key ? "key" : "value") + " length (" + own + ")"), value);
+                        key ? 2 : 4, live.what() + " entry " + (key ? "key" : "value") + " length (" + own + ")"), value);
             }
             case BITMAP -> {
                 Field word = seg.bitmap().get(r.nextInt(seg.bitmap().size()));
@@ -303,10 +323,12 @@ record CorruptionCorpus(String name, byte[] pristine, int keys, Geometry geometr
             }
             case SEGMENT_FIELD -> segmentField(r, seg);
             case SCRIBBLE -> {
-                // half of them in the header, slot tables and bitmap, the rest anywhere in the segment
-                long end = r.nextBoolean() ? seg.metadataEnd() : seg.end();
-                int length = 1 + r.nextInt(64);
-                yield new Scribble(seg.base() + (long) (r.nextDouble() * (end - seg.base() - length)), length, r.nextLong());
+                // in one of the segment's header, active table, bitmap and data
+                int part = r.nextInt(4);
+                long from = seg.parts()[2 * part];
+                long to = seg.parts()[2 * part + 1];
+                int length = (int) Math.min(to - from, 1 + r.nextInt(64));
+                yield new Scribble(from + (long) (r.nextDouble() * (to - from - length)), length, r.nextLong());
             }
             case DEAD_OWNER -> new DeadOwner(seg.lock(), seg.seq(), read(seg.seq()), r.nextBoolean());
             case FLIP -> new Flip((long) (r.nextDouble() * pristine.length), 1 + r.nextInt(255));
@@ -317,25 +339,33 @@ record CorruptionCorpus(String name, byte[] pristine, int keys, Geometry geometr
     }
 
     private Mutation segmentField(Random r, Segment seg) {
-        Geometry g = geometry;
-        switch (r.nextInt(5)) {
+        switch (r.nextInt(6)) {
             case 0: {
-                long was = read(seg.active());
-                return new SetField(seg.active(), oneOfLong(r, 2, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 1 - was, 256));
+                long was = read(seg.table());
+                int slots = SegmentLayout.slotsOf(was);
+                return new SetField(seg.table(), oneOfLong(r, SegmentLayout.tableWord(2, slots),
+                        SegmentLayout.tableWord(-1, slots), SegmentLayout.tableWord(1 - SegmentLayout.activeOf(was), slots),
+                        SegmentLayout.tableWord(SegmentLayout.activeOf(was), slots * 2),
+                        SegmentLayout.tableWord(SegmentLayout.activeOf(was), slots - 1),
+                        SegmentLayout.tableWord(SegmentLayout.activeOf(was), 0),
+                        SegmentLayout.tableWord(SegmentLayout.activeOf(was), Integer.MAX_VALUE), -1L, 0L));
             }
             case 1: {
                 Field f = seg.counts().get(r.nextInt(seg.counts().size()));
                 long was = read(f);
-                return new SetField(f, oneOfLong(r, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0, g.slots(), g.slots() / 4 * 3,
-                        g.chunks(), g.chunks() + 1L, was + 1, was - 1, was * 2));
+                return new SetField(f, oneOfLong(r, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0, seg.slots(),
+                        seg.slots() / 4 * 3, seg.chunks(), seg.chunks() + 1L, was + 1, was - 1, was * 2));
             }
             case 2:
-                return new SetField(seg.cursor(), oneOfLong(r, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, g.chunks(),
-                        g.chunks() - 1L, g.chunks() + 64L, 0x7FFF_FFC0L));
+                return new SetField(seg.cursor(), oneOfLong(r, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, seg.chunks(),
+                        seg.chunks() - 1L, seg.chunks() + 64L, 0x7FFF_FFC0L));
             case 3: {
                 long was = read(seg.seq());
                 return new SetField(seg.seq(), oneOfLong(r, was | 1, was + 2, -2, Long.MAX_VALUE, Long.MIN_VALUE));
             }
+            case 4:
+                return new SetField(seg.reserved(), oneOfLong(r, -1, 0, 1, Integer.MAX_VALUE, Integer.MIN_VALUE,
+                        seg.chunks() - 1L, seg.chunks() + 1L, seg.chunks() * 2L, seg.chunks() / 2));
             default:
                 return new SetField(seg.statistics().get(r.nextInt(seg.statistics().size())),
                         oneOfLong(r, -1, Long.MAX_VALUE, Long.MIN_VALUE));

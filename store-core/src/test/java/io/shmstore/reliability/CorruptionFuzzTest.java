@@ -1,5 +1,6 @@
 package io.shmstore.reliability;
 
+import io.shmstore.internal.store.SegmentLayout;
 import io.shmstore.reliability.CorruptionCorpus.LiveSlot;
 import io.shmstore.reliability.CorruptionRun.Case;
 import io.shmstore.reliability.Mutation.SetField;
@@ -102,7 +103,7 @@ class CorruptionFuzzTest {
         List<Case> cases = new ArrayList<>();
         for (CorruptionCorpus c : corpora) {
             LiveSlot slot = c.geometry().live().get(c.geometry().live().size() / 2);
-            int chunks = c.geometry().chunks();
+            int chunks = c.geometry().chunks(slot);
             for (int chunk : new int[]{0x7FFF_FEFF, -2, chunks, chunks - 1}) {
                 cases.add(new Case(cases.size(), c, List.of(new SlotChunk(slot, chunk))));
             }
@@ -125,14 +126,22 @@ class CorruptionFuzzTest {
         run(cases, "negative seqlock counters", List.of());
     }
 
-    /** Found by the soak run: put into a segment whose active-table index was damaged leaked an internal exception. */
+    /**
+     * Found by the soak run: put into a segment whose active-table index was damaged leaked an internal
+     * exception. Now the table word: an index other than 0 and 1, and slot counts past the table's room.
+     */
     @Example
-    void aDamagedActiveTableIndexIsCorruptionForWritersToo() throws Exception {
+    void aDamagedTableWordIsCorruptionForWritersToo() throws Exception {
         CorruptionCorpus c = corpora.get(0);
-        List<Mutation> everySegment = c.knownFields().stream().filter(f -> f.what().endsWith(" active table"))
-                .map(f -> (Mutation) new SetField(f, Integer.MAX_VALUE)).toList();
-        assertThat(everySegment).hasSize(4);
-        run(List.of(new Case(0, c, everySegment)), "damaged active-table indexes", List.of());
+        List<Case> cases = new ArrayList<>();
+        for (long word : new long[]{SegmentLayout.tableWord(Integer.MAX_VALUE, 64), SegmentLayout.tableWord(0, Integer.MAX_VALUE),
+                SegmentLayout.tableWord(1, 0), -1L}) {
+            List<Mutation> everySegment = c.knownFields().stream().filter(f -> f.what().endsWith(" table word"))
+                    .map(f -> (Mutation) new SetField(f, word)).toList();
+            assertThat(everySegment).hasSize(4);
+            cases.add(new Case(cases.size(), c, everySegment));
+        }
+        run(cases, "damaged table words", List.of());
     }
 
     /**

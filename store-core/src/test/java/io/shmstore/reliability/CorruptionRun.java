@@ -31,7 +31,7 @@ final class CorruptionRun {
     private static final int PER_CHILD = 25;
     /** Puts past capacity in the walk of a file cut while open, where every operation fails. */
     private static final int SHORT_WALK_PUTS = 50;
-    static final List<String> PATHS = List.of("rehash", "eviction", "purge", "recovery");
+    static final List<String> PATHS = List.of("rehash", "eviction", "purge", "recovery", "growth");
 
     /** One damaged copy: the store it is a copy of and what was done to it. */
     record Case(int index, CorruptionCorpus corpus, List<Mutation> mutations) {

@@ -102,19 +102,58 @@ class SpaceTest {
     }
 
     @Test
-    void aStoreThatFitsIsCreatedAndItsLastByteCanBeWritten() {
+    void aStoreReservesWhatItStartsWithAndItsWholeReservedRangeCanBeWritten() throws IOException {
         try (SharedStore<String, String> store = SharedStore.of(String.class, String.class).name("fits")
                 .entries(10_000).averageValueSize(64).create();
-             SharedMemory mem = SharedMemory.open("fits");
-             MemoryView v = mem.map()) {
-            assertThat(ObjectHeader.HEADER_LENGTH + mem.size()).isLessThan(16 * MIB);
-            long last = v.length() - 1;
-            byte before = v.bytes().readByte(last);
-            v.bytes().writeByte(last, (byte) ~before);
-            assertThat(v.bytes().readByte(last)).isEqualTo((byte) ~before);
-            v.bytes().writeByte(last, before);
+             SharedMemory mem = SharedMemory.open("fits")) {
+            long reserved = store.stats().bytesReserved();
+            assertThat(allocated()).as("bytes the file system gave the store").isLessThan(4 * MIB)
+                    .isGreaterThanOrEqualTo(reserved);
+            assertThat(ObjectHeader.HEADER_LENGTH + mem.size()).as("the room to grow: more than the file system has")
+                    .isGreaterThan(16 * MIB);
             store.put("k", "v");
             assertThat(store.get("k")).isEqualTo("v");
+            assertThat(store.verify()).isEmpty();
+        }
+    }
+
+    /**
+     * A store grows into a file system that runs out: the growth that cannot be reserved fails with a
+     * StoreFullException naming the free space, no SIGBUS, nothing acknowledged is lost, and the store
+     * goes on serving reads, removes and the puts that fit.
+     */
+    @Test
+    @SuppressWarnings("try")
+    void growthBeyondTheFileSystemFailsTypedAndLosesNothing() {
+        try (SharedMemory filler = SharedMemory.create("filler", 8 * MIB);
+             SharedStore<String, String> store = SharedStore.of(String.class, String.class).name("grows")
+                     .entries(20_000).averageKeySize(10).averageValueSize(100).create()) {
+            String value = "v".repeat(100);
+            int stored = 0;
+            StoreFullException full = null;
+            for (; stored < 200_000 && full == null; stored++) {
+                try {
+                    store.put("key-" + stored, value + stored);
+                } catch (StoreFullException e) {
+                    full = e;
+                }
+            }
+            stored--;
+            assertThat(full).as("a put past what the file system holds").isNotNull();
+            assertThat(full).hasMessageContaining("free space");
+            assertThat(stored).as("puts acknowledged: growth went past the configured 20,000").isGreaterThan(20_000);
+            assertThat(store.containsKey("key-" + stored)).as("the put that failed did not happen").isFalse();
+            assertThat(store.size()).isEqualTo(stored);
+            for (int i = 0; i < stored; i++) {
+                assertThat(store.get("key-" + i)).isEqualTo(value + i);
+            }
+            for (int i = 0; i < stored; i += 2) {
+                assertThat(store.remove("key-" + i)).isEqualTo(value + i);
+            }
+            for (int i = 0; i < stored; i += 2) {
+                store.put("key-" + i, value + i);
+            }
+            assertThat(store.size()).isEqualTo(stored);
             assertThat(store.verify()).isEmpty();
         }
     }
@@ -144,6 +183,12 @@ class SpaceTest {
             }
             assertThat(files()).as("round %d: files after closing everything", round).isEmpty();
         }
+    }
+
+    /** Bytes the file system has given the files in the mount. */
+    private long allocated() throws IOException {
+        java.nio.file.FileStore fs = Files.getFileStore(mount);
+        return fs.getTotalSpace() - fs.getUnallocatedSpace();
     }
 
     private List<Path> files() throws IOException {

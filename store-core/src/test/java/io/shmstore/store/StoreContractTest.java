@@ -222,20 +222,39 @@ abstract class StoreContractTest {
     void aFullStoreSaysWhatToRaiseAndLosesNothing() {
         try (SharedStore<Integer, byte[]> s = at(SharedStore.of(Integer.class, byte[].class), "full").entries(100)
                 .averageValueSize(100).segments(1).create()) {
-            int stored = 0;
-            try {
-                for (int i = 0; i < 10_000; i++) {
-                    s.put(i, new byte[100]);
-                    stored++;
-                }
-            } catch (StoreFullException e) {
-                assertThat(e).hasMessageContaining("segment 0").hasMessageContaining("100 entries")
-                        .hasMessageContaining("raise entries");
-            }
-            assertThat(stored).as("sized for 100, holds at least that").isBetween(100, 9_999);
+            int stored = fillUntilFull(s, 10_000);
+            assertThat(stored).as("sized for 100, grows to 8 times that by default").isBetween(800, 9_999);
             assertThat(s.size()).isEqualTo(stored);
             assertThat(s.get(0)).hasSize(100);
+            assertThat(s.stats().growths()).isPositive();
         }
+    }
+
+    @Test
+    void maxEntriesEqualToEntriesTurnsGrowthOff() {
+        try (SharedStore<Integer, byte[]> s = at(SharedStore.of(Integer.class, byte[].class), "fixed").entries(100)
+                .maxEntries(100).averageValueSize(100).segments(1).create()) {
+            int stored = fillUntilFull(s, 10_000);
+            assertThat(stored).as("sized for 100 and no more").isBetween(100, 200);
+            assertThat(s.size()).isEqualTo(stored);
+            assertThat(s.stats().growths()).isZero();
+        }
+    }
+
+    /** Puts until the store is full, checking what the exception says; returns the entries stored. */
+    private static int fillUntilFull(SharedStore<Integer, byte[]> s, int limit) {
+        int stored = 0;
+        try {
+            for (int i = 0; i < limit; i++) {
+                s.put(i, new byte[100]);
+                stored++;
+            }
+        } catch (StoreFullException e) {
+            assertThat(e).hasMessageContaining("segment 0").hasMessageContaining("100 entries")
+                    .hasMessageContaining("raise maxEntries");
+            assertThat(s.containsKey(stored)).as("the put that failed did not happen").isFalse();
+        }
+        return stored;
     }
 
     @Test
@@ -275,6 +294,36 @@ abstract class StoreContractTest {
             assertThat(s).isEmpty();
             assertThat(s.putIfAbsent("a", "2")).isNull();
             assertThat(s.get("a")).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void eachEntryCarriesItsOwnExpiryAndTheStoresIsTheDefault() throws InterruptedException {
+        try (SharedStore<String, String> s = at(SharedStore.of(String.class, String.class), "own-ttl").entries(100)
+                .expireAfterWrite(Duration.ofMillis(60)).create();
+             SharedStore<String, String> forever = at(SharedStore.of(String.class, String.class), "no-ttl").entries(100)
+                     .create()) {
+            s.put("default", "d");
+            s.put("long", "l", Duration.ofHours(1));
+            s.put("short", "s", Duration.ofMillis(1));
+            forever.put("kept", "k");
+            forever.put("short", "s", Duration.ofMillis(60));
+            assertThat(s.get("long")).isEqualTo("l");
+            Thread.sleep(100);
+            assertThat(s.get("default")).as("the store's default expiry").isNull();
+            assertThat(s.get("short")).isNull();
+            assertThat(s.get("long")).as("its own expiry, longer than the store's").isEqualTo("l");
+            assertThat(s).hasSize(1);
+            assertThat(forever.get("short")).as("an expiry in a store that has none by default").isNull();
+            assertThat(forever.get("kept")).isEqualTo("k");
+            assertThat(forever).hasSize(1);
+            assertThat(forever.put("short", "again")).as("an expired entry reads as absent").isNull();
+            assertThat(forever.get("short")).as("a plain put never expires").isEqualTo("again");
+            assertThatThrownBy(() -> s.put("bad", "x", Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("PT0S");
+            assertThatThrownBy(() -> s.put("bad", "x", Duration.ofMillis(-5))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("PT-0.005S");
+            assertThat(s.containsKey("bad")).isFalse();
         }
     }
 

@@ -12,6 +12,7 @@ import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.SharedMemory;
 import io.shmstore.testing.ChildJvm;
 import io.shmstore.testing.CrashReports;
+import io.shmstore.testing.StoreGeometry;
 import io.shmstore.testing.ShmDirExtension;
 import net.openhft.chronicle.bytes.BytesStore;
 import org.junit.jupiter.api.Test;
@@ -42,32 +43,6 @@ class StoreDamageTest {
         return SharedStore.of(String.class, String.class).name(name).entries(100).segments(1).create();
     }
 
-    /** Byte offset (from the store's start) of the only segment, and its geometry. */
-    private record Geometry(long segment, int slots, int chunks, int chunkSize) {
-        long table(BytesStore<?, ?> b) {
-            return segment + SegmentLayout.tableOffset(b.readInt(segment + SegmentLayout.ACTIVE_TABLE_OFFSET), slots);
-        }
-
-        long data() {
-            return segment + SegmentLayout.dataOffset(slots, chunks);
-        }
-    }
-
-    private static Geometry geometry(BytesStore<?, ?> b) {
-        return new Geometry(StoreLayout.HEADER_LENGTH, b.readInt(StoreLayout.SLOTS_OFFSET), b.readInt(StoreLayout.CHUNKS_OFFSET),
-                b.readInt(StoreLayout.CHUNK_SIZE_OFFSET));
-    }
-
-    /** The index of the only live slot of a one-entry segment. */
-    private static int liveSlot(BytesStore<?, ?> b, Geometry g) {
-        for (int i = 0; i < g.slots(); i++) {
-            if (SegmentLayout.isLive(b.readLong(g.table(b) + i * 8L))) {
-                return i;
-            }
-        }
-        throw new AssertionError("no live slot");
-    }
-
     @Test
     void anotherFormatVersionIsIncompatibleNamingBoth() {
         try (SharedStore<String, String> s = oneSegment("version");
@@ -82,6 +57,28 @@ class StoreDamageTest {
         }
     }
 
+    /**
+     * A store written by the previous format (version 2: fixed-size segments, 32-byte entry headers),
+     * made by ShmStore as it was before layout version 3 with {@code entries(16).segments(1)
+     * .changeFeedCapacity(64)} and two puts, kept gzipped: refused, naming both versions, and left as it
+     * was.
+     */
+    @Test
+    void aStoreOfTheFormerFormatIsRefusedNamingBothVersions() throws IOException {
+        Path file = Path.of(System.getProperty("shmstore.dir")).resolve("v2.store");
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(
+                StoreDamageTest.class.getResourceAsStream("/formats/v2-store.gz"))) {
+            Files.write(file, in.readAllBytes());
+        }
+        byte[] before = Files.readAllBytes(file);
+        assertThatThrownBy(() -> SharedStore.of(String.class, String.class).persistedTo(file).open())
+                .isInstanceOf(IncompatibleStoreException.class)
+                .hasMessageContaining("version 2").hasMessageContaining("version " + StoreLayout.VERSION);
+        assertThatThrownBy(() -> io.shmstore.StoreInspector.open(file))
+                .isInstanceOf(IncompatibleStoreException.class).hasMessageContaining("version 2");
+        assertThat(Files.readAllBytes(file)).as("the refused file is left as it was").isEqualTo(before);
+    }
+
     @Test
     void impossibleGeometryIsReportedNotTrusted() {
         try (SharedStore<String, String> s = oneSegment("geometry");
@@ -94,7 +91,13 @@ class StoreDamageTest {
             assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("geometry").open())
                     .isInstanceOf(StoreCorruptedException.class);
             v.bytes().writeInt(StoreLayout.SEGMENTS_OFFSET, 1);
-            v.bytes().writeInt(StoreLayout.CHUNKS_OFFSET, Integer.MAX_VALUE);
+            int maxChunks = v.bytes().readInt(StoreLayout.MAX_CHUNKS_OFFSET);
+            v.bytes().writeInt(StoreLayout.INITIAL_CHUNKS_OFFSET, maxChunks + 1);
+            assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("geometry").open())
+                    .isInstanceOf(StoreCorruptedException.class).hasMessageContaining("initial chunks")
+                    .hasMessageContaining(String.valueOf(maxChunks + 1));
+            v.bytes().writeInt(StoreLayout.INITIAL_CHUNKS_OFFSET, 2);
+            v.bytes().writeInt(StoreLayout.MAX_CHUNKS_OFFSET, Integer.MAX_VALUE);
             assertThatThrownBy(() -> SharedStore.of(String.class, String.class).name("geometry").open())
                     .isInstanceOf(StoreCorruptedException.class);
         }
@@ -107,10 +110,10 @@ class StoreDamageTest {
              MemoryView v = mem.map()) {
             s.put("victim", "some value");
             BytesStore<?, ?> b = v.bytes();
-            Geometry g = geometry(b);
-            int chunk = SegmentLayout.chunkOf(b.readLong(g.table(b) + liveSlot(b, g) * 8L));
+            StoreGeometry g = StoreGeometry.of(b);
+            long entry = g.entryOfSlot(0, g.firstLiveSlot(0));
             s.put("bystander", "fine");
-            long value = g.data() + (long) chunk * g.chunkSize() + EntryLayout.HEADER_LENGTH + 8;
+            long value = g.value(entry) + 3;
             b.writeByte(value, (byte) (b.readByte(value) ^ 0x5A));
             assertThatThrownBy(() -> s.get("victim")).isInstanceOf(StoreCorruptedException.class)
                     .hasMessageContaining("checksum").hasMessageContaining("segment 0");
@@ -125,7 +128,7 @@ class StoreDamageTest {
              SharedMemory mem = SharedMemory.open("negative-seq");
              MemoryView v = mem.map()) {
             s.put("k", "v");
-            v.bytes().writeLong(StoreLayout.HEADER_LENGTH + SegmentLayout.SEQ_OFFSET, -2);
+            v.bytes().writeLong(StoreGeometry.of(v.bytes()).segmentHeader(0) + SegmentLayout.SEQ_OFFSET, -2);
             assertThatThrownBy(() -> s.get("k")).isInstanceOf(StoreCorruptedException.class).hasMessageContaining("-2");
             assertThat(s.verify()).anyMatch(p -> p.contains("segment 0") && p.contains("-2") && p.contains("negative"));
         }
@@ -155,14 +158,14 @@ class StoreDamageTest {
              MemoryView v = mem.map()) {
             s.put("k", "v");
             BytesStore<?, ?> b = v.bytes();
-            Geometry g = geometry(b);
-            long at = g.table(b) + liveSlot(b, g) * 8L;
+            StoreGeometry g = StoreGeometry.of(b);
+            long at = g.slotAt(0, g.firstLiveSlot(0));
             long slot = b.readLong(at);
             b.writeLong(at, SegmentLayout.slot(SegmentLayout.tagOf(slot), 0x7FFF_FFF0));
             assertThatThrownBy(() -> s.get("k")).isInstanceOf(StoreCorruptedException.class)
                     .hasMessageContaining("chunk");
             b.writeLong(at, slot);
-            long entry = g.data() + (long) SegmentLayout.chunkOf(slot) * g.chunkSize();
+            long entry = g.entry(0, SegmentLayout.chunkOf(slot));
             b.writeInt(entry + EntryLayout.VALUE_LENGTH_OFFSET, Integer.MAX_VALUE - 64);
             assertThatThrownBy(() -> s.get("k")).isInstanceOf(StoreCorruptedException.class);
         }
@@ -230,13 +233,9 @@ class StoreDamageTest {
     /** Sets the chunk number of the first live slot of segment 0 of a closed store file; says which slot. */
     private static String overwriteFirstLiveSlotChunk(Path file, int chunk) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        int h = io.shmstore.internal.platform.ObjectHeader.HEADER_LENGTH;
-        int slots = b.getInt(h + StoreLayout.SLOTS_OFFSET);
-        long segment = h + StoreLayout.segmentOffset(b.getLong(h + StoreLayout.SEGMENT_AREA_OFFSET),
-                b.getLong(h + StoreLayout.SEGMENT_STRIDE_OFFSET), 0);
-        long table = segment + SegmentLayout.tableOffset(b.getInt((int) segment + SegmentLayout.ACTIVE_TABLE_OFFSET), slots);
-        for (int i = 0; i < slots; i++) {
-            int at = (int) (table + 8L * i);
+        StoreGeometry g = StoreGeometry.ofFile(b);
+        for (int i = 0; i < g.slots(0); i++) {
+            int at = Math.toIntExact(g.slotAt(0, i));
             long slot = b.getLong(at);
             if (SegmentLayout.isLive(slot)) {
                 b.putLong(at, SegmentLayout.slot(SegmentLayout.tagOf(slot), chunk));
@@ -268,22 +267,19 @@ class StoreDamageTest {
                 s.put("key-" + i, "value-" + i);
             }
             BytesStore<?, ?> b = v.bytes();
-            Geometry g = geometry(b);
+            StoreGeometry g = StoreGeometry.of(b);
             // what a writer killed inside publish() leaves: its lock held, the seqlock odd, a slot
             // pointing at garbage, and chunks it had allocated but not yet referenced
-            long seg = g.segment();
+            long seg = g.segmentHeader(0);
             b.writeLong(seg + SegmentLayout.LOCK_OFFSET, ProcessProbe.ownerWord(Integer.MAX_VALUE - 1, 12345));
             b.writeLong(seg + SegmentLayout.SEQ_OFFSET, b.readLong(seg + SegmentLayout.SEQ_OFFSET) | 1);
-            int bad = liveSlot(b, g);
-            long badSlot = b.readLong(g.table(b) + bad * 8L);
-            long badEntry = g.data() + (long) SegmentLayout.chunkOf(badSlot) * g.chunkSize();
+            long badEntry = g.entryOfSlot(0, g.firstLiveSlot(0));
             // the key's bytes: a one-byte length, then the characters
-            byte[] keyBytes = new byte[b.readInt(badEntry) - 1];
-            b.read(badEntry + EntryLayout.HEADER_LENGTH + 1, keyBytes, 0, keyBytes.length);
+            byte[] keyBytes = new byte[g.keyLength(badEntry) - 1];
+            b.read(g.key(badEntry) + 1, keyBytes, 0, keyBytes.length);
             String lost = new String(keyBytes, java.nio.charset.StandardCharsets.UTF_8);
-            b.writeLong(badEntry + EntryLayout.CHECKSUM_OFFSET, 0xBAD);
-            long bitmap = seg + SegmentLayout.bitmapOffset(g.slots());
-            b.writeLong(bitmap + 8L * ((g.chunks() - 1) / 64), -1L);
+            b.writeInt(badEntry + EntryLayout.CHECKSUM_OFFSET, 0xBAD);
+            b.writeLong(g.bitmap(0) + 8L * ((g.chunks(0) - 1) / 64), -1L);
 
             assertThat(s.get("key-19")).as("readers read through a dead writer's odd seqlock").isNotNull();
             s.put("after", "repair");

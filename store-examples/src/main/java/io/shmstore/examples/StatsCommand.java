@@ -33,10 +33,12 @@ final class StatsCommand implements Callable<Integer> {
             out.printf("store \"%s\"%n", store.name());
             out.printf("  keys          %s%n", store.keyDescription());
             out.printf("  values        %s%n", store.valueDescription());
-            out.printf("  entries       %,d of %,d sized for%n", s.entries(), s.capacity());
+            out.printf("  entries       %,d; sized for %,d, may grow to %,d%n", s.entries(), s.capacity(), s.maxEntries());
             out.printf("  data          %s of %s in use; %d segments, the fullest %.1f%% full%n",
                     Formats.bytes(s.bytesUsed()), Formats.bytes(s.bytesCapacity()), s.segmentLoad().length,
                     100 * s.maxSegmentLoad());
+            out.printf("  memory        %s reserved, %s per live entry; %,d growths%n", Formats.bytes(s.bytesReserved()),
+                    s.entries() == 0 ? "-" : String.format("%.1f bytes", s.bytesPerEntry()), s.growths());
             out.printf("  repairs       %,d segment repairs (a writer died, or damage was found)%n", s.recoveries());
             out.printf("  evictions     %,d%n", s.evictions());
             out.printf("  expirations   %,d%n", s.expirations());

@@ -3,16 +3,15 @@ package io.shmstore.examples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shmstore.SharedStore;
+import io.shmstore.StoreStats;
 import io.shmstore.codec.SmileCodec;
-import io.shmstore.internal.store.EntryLayout;
-import io.shmstore.internal.store.SegmentLayout;
-import io.shmstore.internal.store.StoreLayout;
 import io.shmstore.memory.EventMode;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.NamedEvent;
 import io.shmstore.memory.SharedMemory;
 import io.shmstore.memory.MemoryChild;
 import io.shmstore.testing.ShmDirExtension;
+import io.shmstore.testing.StoreGeometry;
 import io.shmstore.testing.SpecialFiles;
 import net.openhft.chronicle.bytes.BytesStore;
 import org.junit.jupiter.api.Test;
@@ -119,7 +118,7 @@ class OperatorCommandsTest {
     }
 
     @Test
-    void statsShowsTypesEntriesAndTheFeed() {
+    void statsShowsTypesEntriesMemoryAndTheFeed() {
         try (SharedStore<Long, Order> orders = OrderStores.orders("orders").create()) {
             for (long id = 0; id < 5; id++) {
                 orders.put(id, Order.create(id, 1));
@@ -128,8 +127,11 @@ class OperatorCommandsTest {
             assertThat(r.code()).as(r.toString()).isZero();
             assertThat(r.out()).contains("java.lang.Long/long-le64")
                     .contains("io.shmstore.examples.Order/json:io.shmstore.examples.Order")
-                    .contains("entries       5 of ")
+                    .contains("entries       5; sized for ")
                     .contains("change feed   5 records published");
+            StoreStats st = orders.stats();
+            assertThat(r.out()).contains(String.format("memory        %s reserved, %.1f bytes per live entry",
+                    Formats.bytes(st.bytesReserved()), st.bytesPerEntry()));
         }
     }
 
@@ -199,21 +201,8 @@ class OperatorCommandsTest {
 
     /** The entry of a one-segment store with one entry, found through the public layout classes. */
     private static void flipAValueByteOfTheOnlyEntry(BytesStore<?, ?> b) {
-        long segment = b.readLong(StoreLayout.SEGMENT_AREA_OFFSET);
-        int slots = b.readInt(StoreLayout.SLOTS_OFFSET);
-        int chunks = b.readInt(StoreLayout.CHUNKS_OFFSET);
-        int chunkSize = b.readInt(StoreLayout.CHUNK_SIZE_OFFSET);
-        long table = segment + SegmentLayout.tableOffset(b.readInt(segment + SegmentLayout.ACTIVE_TABLE_OFFSET), slots);
-        Long live = null;
-        for (int i = 0; i < slots && live == null; i++) {
-            long slot = b.readLong(table + i * 8L);
-            if (SegmentLayout.isLive(slot)) {
-                live = slot;
-            }
-        }
-        assertThat(live).as("a live slot").isNotNull();
-        long entry = segment + SegmentLayout.dataOffset(slots, chunks) + (long) SegmentLayout.chunkOf(live) * chunkSize;
-        long valueByte = entry + EntryLayout.HEADER_LENGTH + b.readInt(entry + EntryLayout.KEY_LENGTH_OFFSET) + 2;
+        StoreGeometry g = StoreGeometry.of(b);
+        long valueByte = g.value(g.entryOfSlot(0, g.firstLiveSlot(0))) + 2;
         b.writeByte(valueByte, (byte) (b.readByte(valueByte) ^ 0x5A));
     }
 

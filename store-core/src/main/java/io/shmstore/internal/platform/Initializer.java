@@ -10,6 +10,8 @@ public interface Initializer {
      * @param address  the user area, mapped for writing, zero-filled
      * @param length   its length in bytes
      * @param objectId the new object's id (see {@link ObjectHeader#OBJECT_ID_OFFSET})
+     * @param space    reserves and releases ranges of a sparse object (for any other, reserving does
+     *                 nothing: all of it is)
      */
-    void initialize(long address, long length, long objectId);
+    void initialize(long address, long length, long objectId, Reservations space);
 }

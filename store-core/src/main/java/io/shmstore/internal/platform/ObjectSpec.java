@@ -14,10 +14,12 @@ import java.util.Set;
  * {@code initializer}, when not null, fills the user area of an object this call creates.
  * {@code trustedOwners} are the users, besides this process's own and root, whose existing objects
  * this call may open (user names or numeric ids, each checked by {@link Backend#checkUser}).
+ * {@code sparse}: a created object reserves only its header; its user area is backed range by range as
+ * the caller reserves it ({@link Reservations}), up to {@code userSize}.
  */
 public record ObjectSpec(String name, Path file, ObjectType type, long userSize,
                          Set<PosixFilePermission> permissions, Lifetime lifetime, Initializer initializer,
-                         Set<String> trustedOwners) {
+                         Set<String> trustedOwners, boolean sparse) {
 
     public ObjectSpec {
         Objects.requireNonNull(type, "type");

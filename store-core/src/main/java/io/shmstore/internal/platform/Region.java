@@ -10,7 +10,7 @@ import io.shmstore.memory.Lifetime;
  * <p>Implementations are thread-safe. {@link #close()} detaches this handle: under
  * {@link Lifetime#UNTIL_LAST_CLOSE} the last live handle across all processes removes the name.
  */
-public interface Region {
+public interface Region extends Reservations {
     /** Object name, or the file path of a file-backed mapping. */
     String name();
 

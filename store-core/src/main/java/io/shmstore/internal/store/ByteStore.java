@@ -1,6 +1,7 @@
 package io.shmstore.internal.store;
 
 import io.shmstore.ChangeType;
+import io.shmstore.IncompatibleStoreException;
 import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.StoreCorruptedException;
 import io.shmstore.StoreException;
@@ -69,16 +70,50 @@ final class ByteStore {
         long base = view.bytes().addressForRead(0);
         this.ring = new ChangeRing(name, view, config.feedOffset(), config.feedCapacity(), config.recordSize(),
                 !readOnly, life, cut);
+        SegmentSpace space = spaceOf(view);
         try {
             for (int s = 0; s < segments.length; s++) {
-                long offset = StoreLayout.segmentOffset(config.segmentArea(), config.stride(), s);
-                locks[s] = view.lockAt(offset + SegmentLayout.LOCK_OFFSET);
-                segments[s] = new Segment(s, base + offset, config, locks[s], lockTimeout, ring);
+                long header = StoreLayout.segmentHeaderOffset(config.segmentHeaders(), s);
+                locks[s] = view.lockAt(header + SegmentLayout.LOCK_OFFSET);
+                segments[s] = new Segment(s, base, config, locks[s], lockTimeout, ring, space, this::mayReserve);
             }
         } catch (RuntimeException e) {
             closeLocks();
             throw e;
         }
+    }
+
+    /** The store's storage, through the memory layer's view of it. */
+    private static SegmentSpace spaceOf(MemoryView view) {
+        return new SegmentSpace() {
+            @Override
+            public void reserve(long offset, long length) {
+                view.reserve(offset, length);
+            }
+
+            @Override
+            public boolean release(long offset, long length) {
+                return view.release(offset, length);
+            }
+        };
+    }
+
+    /**
+     * Whether the segments may reserve {@code more} bytes under the store's cap. Reads every segment
+     * header without their locks: two segments growing at once may each pass and overshoot the cap by
+     * one step, which is what "about" means in {@code maxEntries}.
+     */
+    private boolean mayReserve(long more) {
+        return reservedBytes() + more <= config.maxReserved();
+    }
+
+    /** Bytes all segments reserve now: their tables, bitmaps and data. */
+    private long reservedBytes() {
+        long n = 0;
+        for (Segment seg : segments) {
+            n += seg.reservedBytes();
+        }
+        return n;
     }
 
     // ---------------------------------------------------------------- opening
@@ -110,15 +145,18 @@ final class ByteStore {
 
     private static SharedMemory.Builder creating(StoreRequest<?, ?> r, StoreConfig config) {
         SharedMemory.Builder b = r.memory();
-        b.size(config.length());
+        b.size(config.length()).sparse();
         if (r.permissions() != null) {
             b.permissions(r.permissions());
         }
         if (r.lifetime() != null) {
             b.lifetime(r.lifetime());
         }
-        return b.initializer(view -> StoreHeader.write(view.bytes().addressForWrite(0), config, r.keyDescription(),
-                r.valueDescription()));
+        return b.initializer(view -> {
+            view.reserve(0, config.heapOffset());
+            StoreHeader.write(view.bytes().addressForWrite(0), config, r.keyDescription(), r.valueDescription(),
+                    spaceOf(view));
+        });
     }
 
     /**
@@ -133,6 +171,7 @@ final class ByteStore {
             StoreConfig config = StoreHeader.read(a, view.length(), r.displayName());
             if (checkTypes) {
                 StoreHeader.checkTypes(a, r.displayName(), r.keyDescription(), r.valueDescription());
+                checkRoom(config, r);
             }
             return new ByteStore(r.displayName(), mem, view, config, readOnly, r.lockTimeout());
         } catch (RuntimeException e) {
@@ -141,6 +180,19 @@ final class ByteStore {
             }
             mem.close();
             throw e;
+        }
+    }
+
+    /**
+     * An opener that asks for more entries than the store may grow to is told so, not silently given
+     * less: asking for up to its maximum is fine, the store grows as the entries come.
+     */
+    private static void checkRoom(StoreConfig config, StoreRequest<?, ?> r) {
+        long asked = Math.max(r.entriesSet() ? r.entries() : 0, r.maxEntriesSet() ? r.maxEntries() : 0);
+        if (asked > config.maxEntries()) {
+            throw new IncompatibleStoreException("store \"" + r.displayName() + "\" was created for " + config.entries()
+                    + " entries, growing to at most " + config.maxEntries() + "; this process asked for " + asked
+                    + ". Recreate it with maxEntries(" + asked + ") or more");
         }
     }
 
@@ -176,11 +228,6 @@ final class ByteStore {
         return segments[(int) (hash >>> 32) & (segments.length - 1)];
     }
 
-    /** The clock for expiry; not read at all by a store without expiry. */
-    long now() {
-        return config.ttlMillis() > 0 ? System.currentTimeMillis() : 0;
-    }
-
     /** @throws ReadOnlyStoreException when opened read-only */
     void checkWritable() {
         if (readOnly) {
@@ -193,7 +240,7 @@ final class ByteStore {
     /** Copies the live entry for {@code key}, hashed to {@code hash}, into {@code out}; false when absent. */
     boolean read(Bytes<?> key, long hash, Bytes<?> out) {
         try {
-            boolean found = segmentFor(hash).read(key, hash, out, now());
+            boolean found = segmentFor(hash).read(key, hash, out);
             MemoryFaults.raisePending();
             return found;
         } catch (InternalError e) {
@@ -280,20 +327,20 @@ final class ByteStore {
         }
     }
 
-    /** Live entries; with expiry, the unexpired ones, counted from segment snapshots. */
+    /**
+     * Live entries. A segment that has held entries with an expiry counts its unexpired ones from a
+     * snapshot; the others their count.
+     */
     int size() {
         return use(() -> {
             long n = 0;
-            if (config.ttlMillis() > 0) {
-                long[] live = {0};
-                long now = now();
-                Bytes<Void> scratch = Scratch.forThread().entry;
-                for (Segment seg : segments) {
-                    seg.snapshot(scratch, now, copy -> live[0]++);
-                }
-                n = live[0];
-            } else {
-                for (Segment seg : segments) {
+            Bytes<Void> scratch = Scratch.forThread().entry;
+            for (Segment seg : segments) {
+                if (seg.holdsExpiring()) {
+                    long[] live = {0};
+                    seg.snapshot(scratch, copy -> live[0]++);
+                    n += live[0];
+                } else {
                     n += seg.count();
                 }
             }
@@ -306,23 +353,28 @@ final class ByteStore {
         return use(() -> {
             long entries = 0;
             long used = 0;
+            long data = 0;
             long recoveries = 0;
             long evictions = 0;
             long expirations = 0;
             long damaged = 0;
+            long growths = 0;
             double[] load = new double[segments.length];
             for (int i = 0; i < segments.length; i++) {
                 Segment seg = segments[i];
                 entries += seg.count();
-                used += (long) seg.usedChunks() * config.chunkSize();
-                load[i] = (double) seg.usedChunks() / config.chunks();
+                used += (long) seg.usedChunks() * SegmentLayout.CHUNK;
+                long reserved = seg.reservedChunks();
+                data += reserved * SegmentLayout.CHUNK;
+                load[i] = reserved == 0 ? 0 : (double) seg.usedChunks() / reserved;
                 recoveries += seg.recoveries();
                 evictions += seg.evictions();
                 expirations += seg.expirations();
                 damaged += seg.damaged();
+                growths += seg.growths();
             }
-            return new StoreStats(entries, config.entries(), used, (long) config.chunks() * config.chunkSize()
-                    * segments.length, load, hits, misses, recoveries, evictions, expirations, damaged);
+            return new StoreStats(entries, config.entries(), config.maxEntries(), used, data, load, hits, misses, recoveries, evictions,
+                    expirations, damaged, config.heapOffset() + reservedBytes(), growths);
         });
     }
 
@@ -366,7 +418,7 @@ final class ByteStore {
      */
     void snapshot(int s, Consumer<Bytes<?>> sink) {
         use(() -> {
-            segments[s].snapshot(Scratch.forThread().entry, System.currentTimeMillis(), sink);
+            segments[s].snapshot(Scratch.forThread().entry, sink);
             return null;
         });
     }

@@ -7,58 +7,73 @@ import net.openhft.chronicle.core.OS;
 /**
  * A segment's chunk bitmap (1 = used), its used-chunk count and its allocation cursor
  * ({@link SegmentLayout}), touched only with the segment's lock held; readers never look at them.
- * First-fit from a rotating cursor, wrapping once. Every range it marks is checked against the
- * bitmap's size, so that even a caller's mistake cannot write past it.
+ * First-fit from a rotating cursor, wrapping once, over the chunks reserved so far (the header's
+ * {@code chunks reserved}, which growth raises). Every range it marks is checked against that count,
+ * so that even a caller's mistake cannot write past the bitmap.
  */
 final class ChunkAllocator {
     private static final Memory MEMORY = OS.memory();
 
-    private final long base;
+    private final long header;
     private final long bitmap;
-    private final int chunks;
+    private final long maxChunks;
 
     /**
-     * @param base   address of the segment's first byte
-     * @param bitmap address of the segment's chunk bitmap
-     * @param chunks chunks in the segment's data
+     * @param header    address of the segment's header
+     * @param bitmap    address of the segment's chunk bitmap
+     * @param maxChunks the room the data part has
      */
-    ChunkAllocator(long base, long bitmap, int chunks) {
-        this.base = base;
+    ChunkAllocator(long header, long bitmap, long maxChunks) {
+        this.header = header;
         this.bitmap = bitmap;
-        this.chunks = chunks;
+        this.maxChunks = maxChunks;
     }
 
+    /** Chunks reserved now (volatile read); {@link Inconsistent} when beyond the room. */
     int chunks() {
+        int chunks = MEMORY.readVolatileInt(header + SegmentLayout.CHUNKS_OFFSET);
+        if (chunks < 0 || chunks > maxChunks) {
+            throw new Inconsistent("reserved chunks " + chunks + " (at most " + maxChunks + ")");
+        }
         return chunks;
     }
 
+    /** Publishes a larger reservation; its pages are reserved already. */
+    void setChunks(int chunks) {
+        MEMORY.writeOrderedInt(header + SegmentLayout.CHUNKS_OFFSET, chunks);
+    }
+
     int used() {
-        return MEMORY.readVolatileInt(base + SegmentLayout.USED_CHUNKS_OFFSET);
+        return MEMORY.readVolatileInt(header + SegmentLayout.USED_CHUNKS_OFFSET);
     }
 
     /** Takes the run starting at {@code chunk} (found by {@link #findRun}) and moves the cursor past it. */
-    void take(int chunk, int n) {
-        mark(chunk, n, true);
-        MEMORY.writeInt(base + SegmentLayout.CURSOR_OFFSET, (chunk + n) % chunks);
+    void take(int chunk, int n, int chunks) {
+        mark(chunk, n, true, chunks);
+        MEMORY.writeInt(header + SegmentLayout.CURSOR_OFFSET, (chunk + n) % chunks);
         addUsed(n);
     }
 
     /** Gives back a run of a checked entry. */
-    void free(int chunk, int n) {
-        mark(chunk, n, false);
+    void free(int chunk, int n, int chunks) {
+        mark(chunk, n, false, chunks);
         addUsed(-n);
     }
 
     private void addUsed(int delta) {
-        MEMORY.writeOrderedInt(base + SegmentLayout.USED_CHUNKS_OFFSET, used() + delta);
+        MEMORY.writeOrderedInt(header + SegmentLayout.USED_CHUNKS_OFFSET, used() + delta);
     }
 
     /**
-     * The first chunk of a free run of {@code need} chunks, or -1. Whole bitmap words that are full
-     * are skipped 64 chunks at a time, so a nearly full segment costs a word read per 64 chunks.
+     * The first chunk of a free run of {@code need} chunks among {@code chunks}, or -1. Whole bitmap
+     * words that are full are skipped 64 chunks at a time, so a nearly full segment costs a word read per
+     * 64 chunks.
      */
-    int findRun(int need) {
-        int cursor = Math.floorMod(MEMORY.readInt(base + SegmentLayout.CURSOR_OFFSET), chunks);
+    int findRun(int need, int chunks) {
+        if (chunks <= 0) {
+            return -1;
+        }
+        int cursor = Math.floorMod(MEMORY.readInt(header + SegmentLayout.CURSOR_OFFSET), chunks);
         int run = 0;
         int start = cursor;
         int c = cursor;
@@ -91,10 +106,10 @@ final class ChunkAllocator {
         return (MEMORY.readLong(bitmap + (chunk >>> 6) * 8L) & (1L << chunk)) != 0;
     }
 
-    private void mark(int chunk, int n, boolean used) {
+    private void mark(int chunk, int n, boolean used, int chunks) {
         if (chunk < 0 || n < 0 || chunk > chunks - n) {
             throw new Inconsistent("chunks [" + chunk + ", " + chunk + " + " + n + ") are outside the " + chunks
-                    + " of the segment");
+                    + " reserved in the segment");
         }
         for (int c = chunk; c < chunk + n; c++) {
             long w = bitmap + (c >>> 6) * 8L;
@@ -104,14 +119,14 @@ final class ChunkAllocator {
     }
 
     /** Marks nothing used: every chunk free, the count zero. */
-    void clear() {
-        SharedAtomics.zero(bitmap, SegmentLayout.bitmapLength(chunks));
-        MEMORY.writeInt(base + SegmentLayout.USED_CHUNKS_OFFSET, 0);
+    void clear(int chunks) {
+        SharedAtomics.zero(bitmap, (chunks + 63L) / 64 * 8);
+        MEMORY.writeInt(header + SegmentLayout.USED_CHUNKS_OFFSET, 0);
     }
 
     /** Repairing: marks the run of a validated entry used, without moving the cursor. */
-    void claim(int chunk, int n) {
-        mark(chunk, n, true);
+    void claim(int chunk, int n, int chunks) {
+        mark(chunk, n, true, chunks);
         addUsed(n);
     }
 }

@@ -6,37 +6,30 @@ import net.openhft.chronicle.core.OS;
 /**
  * The one way to turn a slot into an entry. Every path that follows a slot — lock-free reads, locked
  * writes, eviction, expiry, rehash, recovery, verify, iteration — takes the chunk number through
- * {@link #chunk} and the lengths through {@link #lengths}, and uses no other number read from shared
- * memory as an address or a length. The lengths are read once and returned checked: a caller that read
- * them again could see other values (a lock-free reader racing a writer, or a hostile process) and
- * overrun the data.
+ * {@link #chunk} and the entry's shape (header length, flags, key and value lengths) through
+ * {@link #shape}, and uses no other number read from shared memory as an address or a length. The
+ * shape is read once and returned checked: a caller that read it again could see other values (a
+ * lock-free reader racing a writer, or a hostile process) and overrun the data.
  *
- * <p>A chunk is checked to lie in the segment's data; lengths are checked to be non-negative and to
- * fit, with the entry header, between the chunk and the end of the data. So the address, the total
- * length and the chunks an entry spans, all derived from the checked values, stay inside the segment,
- * and a bitmap range built from them stays inside the bitmap. Failures throw {@link Inconsistent}.
+ * <p>A chunk is checked to lie below the segment's reserved chunks ({@code chunks}, read by the caller
+ * with the slot table, so that the two agree); the shape is checked to name only known flags, a header
+ * length that matches them, and a total that fits between the chunk and the end of the reserved data.
+ * So the address, the total length and the chunks an entry spans, all derived from checked values,
+ * stay inside the segment, and a bitmap range built from them stays inside the bitmap. Failures throw
+ * {@link Inconsistent}.
  */
 final class EntryValidator {
     private static final Memory MEMORY = OS.memory();
-    private static final long CHECKSUM_SEED = 0x5348_4D53_544F_5245L;
 
     private final long data;
-    private final int chunks;
-    private final int chunkSize;
 
-    /**
-     * @param data      address of the segment's first data chunk
-     * @param chunks    chunks in the segment's data
-     * @param chunkSize bytes per chunk, at least {@link EntryLayout#HEADER_LENGTH}
-     */
-    EntryValidator(long data, int chunks, int chunkSize) {
+    /** @param data address of the segment's first data chunk */
+    EntryValidator(long data) {
         this.data = data;
-        this.chunks = chunks;
-        this.chunkSize = chunkSize;
     }
 
-    /** The first chunk of a live slot's entry, checked to lie in the data. */
-    int chunk(long slot) {
+    /** The first chunk of a live slot's entry, checked to lie below {@code chunks}. */
+    int chunk(long slot, int chunks) {
         int chunk = SegmentLayout.chunkOf(slot);
         if (chunk < 0 || chunk >= chunks) {
             throw new Inconsistent("slot points at chunk " + chunk + " of " + chunks);
@@ -44,58 +37,93 @@ final class EntryValidator {
         return chunk;
     }
 
-    /** Address of a checked chunk. Its whole entry header is inside the data (a chunk holds one). */
+    /** Address of a checked chunk; the entry's fixed header is inside the data (two chunks at least). */
     long address(int chunk) {
-        return data + (long) chunk * chunkSize;
+        return data + (long) chunk * SegmentLayout.CHUNK;
     }
 
     /**
-     * The key and value lengths of the entry at a checked chunk, read once and checked to fit between
-     * the chunk and the end of the data; packed, read them back with {@link #keyLength} and
-     * {@link #valueLength}.
+     * The shape of the entry at a checked chunk, read once and checked (see the class comment);
+     * packed, read it back with the static accessors.
      */
-    long lengths(int chunk) {
+    long shape(int chunk, int chunks) {
         long e = address(chunk);
-        int keyLength = MEMORY.readInt(e + EntryLayout.KEY_LENGTH_OFFSET);
+        long room = (long) (chunks - chunk) * SegmentLayout.CHUNK;
+        if (room < EntryLayout.FIXED_HEADER) {
+            throw new Inconsistent("entry at chunk " + chunk + " of " + chunks + " has no room for its header");
+        }
+        int word = MEMORY.readInt(e + EntryLayout.KEY_LENGTH_OFFSET);
         int valueLength = MEMORY.readInt(e + EntryLayout.VALUE_LENGTH_OFFSET);
-        long room = (long) (chunks - chunk) * chunkSize;
-        if (keyLength < 0 || valueLength < 0 || EntryLayout.HEADER_LENGTH + (long) keyLength + valueLength > room) {
+        int keyLength = word & 0xFFFF;
+        int flags = (word >>> 16) & 0xFF;
+        int headerLength = word >>> 24;
+        if ((flags & ~EntryLayout.KNOWN_FLAGS) != 0 || headerLength != EntryLayout.headerLength(flags)) {
+            throw new Inconsistent("entry at chunk " + chunk + " has flags " + flags + " and header length " + headerLength);
+        }
+        if (valueLength < 0 || (long) headerLength + keyLength + valueLength > room) {
             throw new Inconsistent("entry at chunk " + chunk + " claims key " + keyLength + " and value " + valueLength
                     + " bytes; " + room + " bytes remain in the segment");
         }
-        return (long) keyLength << 32 | (valueLength & 0xFFFF_FFFFL);
+        return (long) word << 32 | (valueLength & 0xFFFF_FFFFL);
     }
 
-    static int keyLength(long lengths) {
-        return (int) (lengths >>> 32);
+    static int keyLength(long shape) {
+        return (int) (shape >>> 32) & 0xFFFF;
     }
 
-    static int valueLength(long lengths) {
-        return (int) lengths;
+    static int flags(long shape) {
+        return (int) (shape >>> 48) & 0xFF;
+    }
+
+    static int headerLength(long shape) {
+        return (int) (shape >>> 56) & 0xFF;
+    }
+
+    static int valueLength(long shape) {
+        return (int) shape;
     }
 
     /** Bytes of the entry, header included. */
-    static long total(long lengths) {
-        return EntryLayout.HEADER_LENGTH + (long) keyLength(lengths) + valueLength(lengths);
+    static long total(long shape) {
+        return (long) headerLength(shape) + keyLength(shape) + valueLength(shape);
     }
 
-    /** Chunks the entry spans; with its checked chunk, never past the end of the data. */
-    int chunksSpanned(long lengths) {
-        return EntryLayout.chunksFor(keyLength(lengths), valueLength(lengths), chunkSize);
+    /** Chunks the entry spans; with its checked chunk, never past the reserved data. */
+    static int chunksSpanned(long shape) {
+        return EntryLayout.chunksFor(headerLength(shape), keyLength(shape), valueLength(shape));
     }
 
-    /**
-     * True when the entry at {@code entry} (in the mapping with the lock held, or a consistent copy)
-     * holds its checksum, given its checked lengths.
-     */
-    static boolean checksumHolds(long entry, long lengths) {
-        return checksum(entry, keyLength(lengths), valueLength(lengths))
-                == MEMORY.readLong(entry + EntryLayout.CHECKSUM_OFFSET);
+    /** When a live slot's entry expires (epoch ms), or {@link Long#MAX_VALUE} when never; checked. */
+    long expiresAtOf(long slot, int chunks) {
+        int chunk = chunk(slot, chunks);
+        return expiresAt(address(chunk), shape(chunk, chunks));
     }
 
-    /** The entry checksum (FORMAT.md): the header's first 24 bytes, then the key and value bytes. */
-    static long checksum(long entry, int keyLength, int valueLength) {
-        long h = Hashing.hash(CHECKSUM_SEED, entry, EntryLayout.CHECKSUM_OFFSET);
-        return Hashing.hash(h, entry + EntryLayout.HEADER_LENGTH, (long) keyLength + valueLength);
+    /** When a live slot's entry was written (epoch ms), or 0 when it does not say; checked. */
+    long writtenAtOf(long slot, int chunks) {
+        int chunk = chunk(slot, chunks);
+        return writtenAt(address(chunk), shape(chunk, chunks));
+    }
+
+    /** When the entry at {@code entry} expires (epoch ms), or {@link Long#MAX_VALUE} when never. */
+    static long expiresAt(long entry, long shape) {
+        return (flags(shape) & EntryLayout.EXPIRES) != 0
+                ? MEMORY.readLong(entry + EntryLayout.OPTIONAL_OFFSET) : Long.MAX_VALUE;
+    }
+
+    /** When the entry was written (epoch ms), or 0 when it does not say (a store that does not evict). */
+    static long writtenAt(long entry, long shape) {
+        int flags = flags(shape);
+        return (flags & EntryLayout.WRITTEN) != 0 ? MEMORY.readLong(entry + EntryLayout.writtenAtOffset(flags)) : 0;
+    }
+
+    /** True when the entry at {@code entry} (in the mapping or a consistent copy) holds its checksum. */
+    static boolean checksumHolds(long entry, long shape) {
+        return checksum(entry, total(shape)) == MEMORY.readInt(entry + EntryLayout.CHECKSUM_OFFSET);
+    }
+
+    /** The checksum of an entry of {@code total} bytes: its bytes after the checksum field. */
+    static int checksum(long entry, long total) {
+        return Hashing.checksum(entry + EntryLayout.CHECKSUMMED_FROM, total - EntryLayout.CHECKSUMMED_FROM);
     }
 }

@@ -33,7 +33,8 @@ final class Inspector implements StoreInspector {
     /** Over {@code mem}, the mapping of {@code name} or {@code file}, opened by the caller and taken over. */
     static StoreInspector over(String name, Path file, SharedMemory mem) {
         StoreRequest<byte[], byte[]> r = new StoreRequest<>(name, file, byte[].class, byte[].class, RawCodec.INSTANCE,
-                RawCodec.INSTANCE, 1, 1, 1, 0, FullPolicy.REJECT, 0, null, null, Duration.ofSeconds(10), 0, Set.of());
+                RawCodec.INSTANCE, 1, false, 1, false, 1, 1, 0, FullPolicy.REJECT, 0, null, null, Duration.ofSeconds(10), 0,
+                Set.of());
         return new Inspector(ByteStore.attach(r, mem, mem.access() == Access.READ_ONLY, false));
     }
 
@@ -73,12 +74,13 @@ final class Inspector implements StoreInspector {
         for (int s = 0; s < bytes.segments(); s++) {
             List<byte[][]> copies = new ArrayList<>();
             bytes.snapshot(s, copy -> {
-                int keyLength = copy.readInt(EntryLayout.KEY_LENGTH_OFFSET);
-                int valueLength = copy.readInt(EntryLayout.VALUE_LENGTH_OFFSET);
+                long shape = SegmentReader.shapeOf(copy.addressForRead(0));
+                int headerLength = EntryValidator.headerLength(shape);
+                int keyLength = EntryValidator.keyLength(shape);
                 byte[] k = new byte[keyLength];
-                byte[] v = new byte[valueLength];
-                copy.read(EntryLayout.HEADER_LENGTH, k, 0, keyLength);
-                copy.read(EntryLayout.HEADER_LENGTH + (long) keyLength, v, 0, valueLength);
+                byte[] v = new byte[EntryValidator.valueLength(shape)];
+                copy.read(headerLength, k, 0, keyLength);
+                copy.read(headerLength + (long) keyLength, v, 0, v.length);
                 copies.add(new byte[][]{k, v});
             });
             for (byte[][] kv : copies) {

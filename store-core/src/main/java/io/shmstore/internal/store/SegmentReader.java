@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * A segment's lock-free read path: reads the seqlock counter, follows slots through the
- * {@link EntryValidator}, copies what it finds, and accepts the copy only if the counter did not move
- * and the copy holds its checksum. Readers never write shared memory, so a read-only mapping serves
- * them. An inconsistency is a race if the counter moved (retry), damage if it did not
- * ({@link StoreCorruptedException}).
+ * A segment's lock-free read path: reads the seqlock counter and the header line (table word,
+ * reserved chunks), follows slots through the {@link EntryValidator}, copies what it finds, and
+ * accepts the copy only if the counter did not move and the copy holds its checksum. Readers never
+ * write shared memory, so a read-only mapping serves them. An inconsistency is a race if the counter
+ * moved (retry), damage if it did not ({@link StoreCorruptedException}).
  */
 final class SegmentReader {
     private static final Memory MEMORY = OS.memory();
@@ -31,15 +31,18 @@ final class SegmentReader {
     private static final int MAX_ATTEMPTS = READ_SPINS * 128;
 
     private final int index;
-    private final StoreConfig config;
+    private final String store;
     private final SlotTable slots;
+    private final ChunkAllocator chunks;
     private final EntryValidator entries;
     private final NamedMutex lock;
 
-    SegmentReader(int index, StoreConfig config, SlotTable slots, EntryValidator entries, NamedMutex lock) {
+    SegmentReader(int index, String store, SlotTable slots, ChunkAllocator chunks, EntryValidator entries,
+                  NamedMutex lock) {
         this.index = index;
-        this.config = config;
+        this.store = store;
         this.slots = slots;
+        this.chunks = chunks;
         this.entries = entries;
         this.lock = lock;
     }
@@ -50,7 +53,7 @@ final class SegmentReader {
      *
      * @return true when found and not expired
      */
-    boolean read(Bytes<?> key, long hash, Bytes<?> out, long now) {
+    boolean read(Bytes<?> key, long hash, Bytes<?> out) {
         long keyAddr = key.addressForRead(0);
         int keyLength = (int) key.writePosition();
         for (int attempt = 0; ; attempt++) {
@@ -61,9 +64,11 @@ final class SegmentReader {
             }
             int found;
             try {
-                found = slots.find(keyAddr, keyLength, hash);
+                long word = slots.word();
+                int reserved = chunks.chunks();
+                found = slots.find(keyAddr, keyLength, hash, word, reserved);
                 if (found >= 0) {
-                    copyEntry(found, out);
+                    copyEntry(found, reserved, out);
                 }
             } catch (Inconsistent e) {
                 raceOrCorruption(s1, e);
@@ -78,7 +83,7 @@ final class SegmentReader {
             if (!copyHoldsChecksum(out)) {
                 throw corrupted("entry at chunk " + found + " fails its checksum");
             }
-            return !config.expired(out.readLong(EntryLayout.WRITTEN_AT_OFFSET), now) && windowOnValue(out);
+            return !expired(out) && windowOnValue(out);
         }
     }
 
@@ -86,7 +91,7 @@ final class SegmentReader {
      * Copies every live, unexpired entry of the segment, consistently, into {@code sink} (for
      * iteration); the sink sees each copy through {@code scratch}'s read window on the whole entry.
      */
-    void snapshot(Bytes<?> scratch, long now, Consumer<Bytes<?>> sink) {
+    void snapshot(Bytes<?> scratch, Consumer<Bytes<?>> sink) {
         for (int attempt = 0; ; attempt++) {
             giveUpAfter(attempt);
             long s1 = stableSeq(attempt);
@@ -96,12 +101,14 @@ final class SegmentReader {
             List<byte[]> copies = new ArrayList<>();
             List<Integer> at = new ArrayList<>();
             try {
-                long table = slots.activeTable();
-                for (int i = 0; i < config.slots(); i++) {
+                long word = slots.word();
+                int reserved = chunks.chunks();
+                long table = slots.table(word);
+                for (int i = 0; i < SegmentLayout.slotsOf(word); i++) {
                     long slot = SlotTable.slot(table, i);
                     if (SegmentLayout.isLive(slot)) {
-                        int chunk = entries.chunk(slot);
-                        copyEntry(chunk, scratch);
+                        int chunk = entries.chunk(slot, reserved);
+                        copyEntry(chunk, reserved, scratch);
                         byte[] b = new byte[(int) scratch.writePosition()];
                         scratch.read(0, b, 0, b.length);
                         copies.add(b);
@@ -122,7 +129,7 @@ final class SegmentReader {
                 if (!copyHoldsChecksum(scratch)) {
                     throw corrupted("entry at chunk " + at.get(c) + " fails its checksum");
                 }
-                if (!config.expired(scratch.readLong(EntryLayout.WRITTEN_AT_OFFSET), now)) {
+                if (!expired(scratch)) {
                     scratch.readPositionRemaining(0, b.length);
                     sink.accept(scratch);
                 }
@@ -175,38 +182,56 @@ final class SegmentReader {
             return true;
         }
         if (attempt > READ_SPINS * 64) {
-            throw new LockTimeoutException("segment " + index + " of store \"" + config.name()
+            throw new LockTimeoutException("segment " + index + " of store \"" + store
                     + "\" stayed mid-write for too long; its writer is process " + owner, owner);
         }
         return false;
     }
 
-    /** Copies the entry at a checked chunk into {@code out}: exactly the bytes its checked lengths cover. */
-    void copyEntry(int chunk, Bytes<?> out) {
-        long total = EntryValidator.total(entries.lengths(chunk));
+    /** Copies the entry at a checked chunk into {@code out}: exactly the bytes its checked shape covers. */
+    void copyEntry(int chunk, int reserved, Bytes<?> out) {
+        long total = EntryValidator.total(entries.shape(chunk, reserved));
         out.clear();
         out.ensureCapacity(total);
         MEMORY.copyMemory(entries.address(chunk), out.addressForWrite(0), total);
         out.writePosition(total);
     }
 
-    /** A copy's own lengths agree with its size, and it holds its checksum. */
+    /** A copy's own shape agrees with its size, and it holds its checksum. */
     static boolean copyHoldsChecksum(Bytes<?> copy) {
         long a = copy.addressForRead(0);
-        int keyLength = MEMORY.readInt(a + EntryLayout.KEY_LENGTH_OFFSET);
-        int valueLength = MEMORY.readInt(a + EntryLayout.VALUE_LENGTH_OFFSET);
-        long lengths = (long) keyLength << 32 | (valueLength & 0xFFFF_FFFFL);
-        return keyLength >= 0 && valueLength >= 0 && EntryValidator.total(lengths) == copy.writePosition()
-                && EntryValidator.checksumHolds(a, lengths);
+        long size = copy.writePosition();
+        if (size < EntryLayout.FIXED_HEADER) {
+            return false;
+        }
+        long shape = shapeOf(a);
+        int flags = EntryValidator.flags(shape);
+        return (flags & ~EntryLayout.KNOWN_FLAGS) == 0 && EntryValidator.headerLength(shape) == EntryLayout.headerLength(flags)
+                && EntryValidator.valueLength(shape) >= 0 && EntryValidator.total(shape) == size
+                && EntryValidator.checksumHolds(a, shape);
+    }
+
+    /** The shape of an entry at {@code a} (a copy whose size was checked), as the validator packs it. */
+    static long shapeOf(long a) {
+        return (long) MEMORY.readInt(a + EntryLayout.KEY_LENGTH_OFFSET) << 32
+                | (MEMORY.readInt(a + EntryLayout.VALUE_LENGTH_OFFSET) & 0xFFFF_FFFFL);
+    }
+
+    /** An expired copy: one with an expiry that has passed. The clock is read only for such entries. */
+    static boolean expired(Bytes<?> copy) {
+        long a = copy.addressForRead(0);
+        long expiresAt = EntryValidator.expiresAt(a, shapeOf(a));
+        return expiresAt != Long.MAX_VALUE && System.currentTimeMillis() >= expiresAt;
     }
 
     static boolean windowOnValue(Bytes<?> copy) {
-        int keyLength = copy.readInt(EntryLayout.KEY_LENGTH_OFFSET);
-        copy.readPositionRemaining(EntryLayout.HEADER_LENGTH + keyLength, copy.readInt(EntryLayout.VALUE_LENGTH_OFFSET));
+        long shape = shapeOf(copy.addressForRead(0));
+        copy.readPositionRemaining(EntryValidator.headerLength(shape) + (long) EntryValidator.keyLength(shape),
+                EntryValidator.valueLength(shape));
         return true;
     }
 
     private StoreCorruptedException corrupted(String what) {
-        return new StoreCorruptedException("store \"" + config.name() + "\", segment " + index + ": " + what);
+        return new StoreCorruptedException("store \"" + store + "\", segment " + index + ": " + what);
     }
 }

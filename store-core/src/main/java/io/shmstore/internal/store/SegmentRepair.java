@@ -1,5 +1,6 @@
 package io.shmstore.internal.store;
 
+import io.shmstore.StoreFullException;
 import net.openhft.chronicle.core.Memory;
 import net.openhft.chronicle.core.OS;
 
@@ -8,21 +9,24 @@ import java.util.List;
 
 /**
  * The cold paths of a segment, with its lock held: online repair and verification. Both judge a slot
- * the same way ({@link #holdsValidEntry}): its entry passes the {@link EntryValidator}, carries its
- * checksum and the slot's tag, and overlaps no entry of an earlier slot.
+ * the same way ({@link #holdsValidEntry}): its entry passes the {@link EntryValidator}, holds its
+ * checksum and its key hashes to the slot's tag, and it overlaps no entry of an earlier slot.
  */
 final class SegmentRepair {
     private static final Memory MEMORY = OS.memory();
 
     private final int index;
-    private final long base;
+    private final long header;
+    private final StoreConfig config;
     private final SlotTable slots;
     private final ChunkAllocator chunks;
     private final EntryValidator entries;
 
-    SegmentRepair(int index, long base, SlotTable slots, ChunkAllocator chunks, EntryValidator entries) {
+    SegmentRepair(int index, long header, StoreConfig config, SlotTable slots, ChunkAllocator chunks,
+                  EntryValidator entries) {
         this.index = index;
-        this.base = base;
+        this.header = header;
+        this.config = config;
         this.slots = slots;
         this.chunks = chunks;
         this.entries = entries;
@@ -30,61 +34,86 @@ final class SegmentRepair {
 
     /**
      * Repairs the segment after its last writer died holding the lock, or after a writer found it
-     * damaged: settles the seqlock and the active index, drops slots whose entry is invalid (see the
-     * class comment), rehashes the survivors into a clean table, and rebuilds the chunk bitmap and the
-     * counts from them. Entries that were published and are intact survive; a write that had not
-     * reached its slot store is rolled back.
+     * damaged: settles the seqlock, the table word and the reserved chunks, drops slots whose entry is
+     * invalid (see the class comment), rehashes the survivors into a clean table of the same size (or,
+     * when the file system has no room for one, keeps the active table), and rebuilds the chunk bitmap
+     * and the counts from them. Entries that were published and are intact
+     * survive; a write that had not reached its slot store is rolled back.
      *
      * @return how many slots were dropped as damaged
      */
     int recover() {
         Probes.RECOVERY.increment();
         slots.settleSequence();
-        slots.settleActiveIndex();
-        long table = slots.activeTable();
-        BitSet claimed = new BitSet(chunks.chunks());
+        slots.settleWord(config.initialSlots());
+        int reserved = settledChunks();
+        long table = slots.table(slots.word());
+        int size = slots.slots();
+        BitSet claimed = new BitSet(reserved);
         int dropped = 0;
-        for (int i = 0; i < slots.slots(); i++) {
+        for (int i = 0; i < size; i++) {
             long slot = SlotTable.slot(table, i);
-            if (SegmentLayout.isLive(slot) && !holdsValidEntry(slot, claimed)) {
+            if (SegmentLayout.isLive(slot) && !holdsValidEntry(slot, reserved, claimed)) {
                 slots.publish(i, SegmentLayout.TOMBSTONE);
                 dropped++;
             }
         }
-        dropped += slots.rehash();
-        chunks.clear();
-        long fresh = slots.activeTable();
-        for (int i = 0; i < slots.slots(); i++) {
+        try {
+            dropped += slots.rehash(size, reserved);
+        } catch (StoreFullException noRoom) {
+            // no room for a fresh table: the active one, with the damaged slots deleted, is kept
+            slots.recount();
+        }
+        chunks.clear(reserved);
+        long fresh = slots.table(slots.word());
+        for (int i = 0; i < size; i++) {
             long slot = SlotTable.slot(fresh, i);
             if (SegmentLayout.isLive(slot)) {
-                int chunk = entries.chunk(slot);
-                chunks.claim(chunk, entries.chunksSpanned(entries.lengths(chunk)));
+                int chunk = entries.chunk(slot, reserved);
+                chunks.claim(chunk, EntryValidator.chunksSpanned(entries.shape(chunk, reserved)), reserved);
             }
         }
-        MEMORY.writeLong(base + SegmentLayout.RECOVERIES_OFFSET, MEMORY.readLong(base + SegmentLayout.RECOVERIES_OFFSET) + 1);
-        MEMORY.writeLong(base + SegmentLayout.DAMAGED_OFFSET, MEMORY.readLong(base + SegmentLayout.DAMAGED_OFFSET) + dropped);
+        bump(SegmentLayout.RECOVERIES_OFFSET, 1);
+        bump(SegmentLayout.DAMAGED_OFFSET, dropped);
         return dropped;
+    }
+
+    /**
+     * The reserved chunks, or, when the count is out of bounds, what the segment surely reserved: its
+     * initial chunks (entries beyond them are then dropped as pointing outside).
+     */
+    private int settledChunks() {
+        try {
+            return chunks.chunks();
+        } catch (Inconsistent damaged) {
+            chunks.setChunks(config.initialChunks());
+            return config.initialChunks();
+        }
+    }
+
+    private void bump(int offset, long delta) {
+        MEMORY.writeOrderedLong(header + offset, MEMORY.readLong(header + offset) + delta);
     }
 
     /**
      * True when the slot's entry is valid and overlaps none of the chunks in {@code claimed}, which it
      * then joins.
      */
-    private boolean holdsValidEntry(long slot, BitSet claimed) {
+    private boolean holdsValidEntry(long slot, int reserved, BitSet claimed) {
         int chunk;
-        long lengths;
+        long shape;
         try {
-            chunk = entries.chunk(slot);
-            lengths = entries.lengths(chunk);
+            chunk = entries.chunk(slot, reserved);
+            shape = entries.shape(chunk, reserved);
         } catch (Inconsistent e) {
             return false;
         }
         long e = entries.address(chunk);
-        long hash = MEMORY.readLong(e + EntryLayout.KEY_HASH_OFFSET);
-        if ((int) (hash >>> 32) != SegmentLayout.tagOf(slot) || !EntryValidator.checksumHolds(e, lengths)) {
+        long hash = Hashing.keyHash(e + EntryValidator.headerLength(shape), EntryValidator.keyLength(shape));
+        if ((int) (hash >>> 32) != SegmentLayout.tagOf(slot) || !EntryValidator.checksumHolds(e, shape)) {
             return false;
         }
-        int n = entries.chunksSpanned(lengths);
+        int n = EntryValidator.chunksSpanned(shape);
         int clash = claimed.nextSetBit(chunk);
         if (clash >= 0 && clash < chunk + n) {
             return false;
@@ -93,53 +122,44 @@ final class SegmentRepair {
         return true;
     }
 
-    /** True when probing for the key of the entry at {@code e} finds slot {@code i}. */
-    private boolean reachable(int i, long e, int keyLength) {
-        try {
-            return slots.locate(e + EntryLayout.HEADER_LENGTH, keyLength, MEMORY.readLong(e + EntryLayout.KEY_HASH_OFFSET)) == i;
-        } catch (Inconsistent damagedOnTheWay) {
-            return false;
-        }
-    }
-
     /**
-     * Adds a line per problem to {@code problems}: a negative or odd seqlock counter, a damaged active
-     * index, slots whose entry is invalid or overlaps another, keys not reachable from their hash,
-     * counts that disagree, chunks marked used that no entry holds or held chunks marked free.
+     * Adds a line per problem to {@code problems}: a negative or odd seqlock counter, a damaged table word
+     * or chunk count, slots whose entry is invalid or overlaps another, keys not reachable from their
+     * hash, counts that disagree, chunks marked used that no entry holds or held chunks marked free.
      */
     void verify(List<String> problems) {
         String where = "segment " + index + ": ";
-        long seq = MEMORY.readLong(base + SegmentLayout.SEQ_OFFSET);
+        long seq = MEMORY.readLong(header + SegmentLayout.SEQ_OFFSET);
         if (seq < 0) {
             problems.add(where + "seqlock counter is " + seq + ", negative (readers report the segment corrupt)");
         } else if ((seq & 1) != 0) {
             problems.add(where + "seqlock counter is odd outside a write");
         }
         long table;
+        int reserved;
         try {
-            table = slots.activeTable();
+            table = slots.table(slots.word());
+            reserved = chunks.chunks();
         } catch (Inconsistent e) {
             problems.add(where + e.getMessage());
             return;
         }
-        BitSet claimed = new BitSet(chunks.chunks());
+        int size = slots.slots();
+        BitSet claimed = new BitSet(reserved);
         int live = 0;
         int tombstones = 0;
-        for (int i = 0; i < slots.slots(); i++) {
+        for (int i = 0; i < size; i++) {
             long slot = SlotTable.slot(table, i);
             if (slot == SegmentLayout.TOMBSTONE) {
                 tombstones++;
             } else if (slot != SegmentLayout.EMPTY) {
-                if (!holdsValidEntry(slot, claimed)) {
+                if (!holdsValidEntry(slot, reserved, claimed)) {
                     problems.add(where + "slot " + i + " points at an invalid or overlapping entry (chunk "
                             + SegmentLayout.chunkOf(slot) + ")");
                     continue;
                 }
                 live++;
-                int chunk = entries.chunk(slot);
-                long e = entries.address(chunk);
-                int keyLength = EntryValidator.keyLength(entries.lengths(chunk));
-                if (!reachable(i, e, keyLength)) {
+                if (!reachable(i, slot, reserved)) {
                     problems.add(where + "the key in slot " + i + " is not reachable from its hash");
                 }
             }
@@ -151,7 +171,7 @@ final class SegmentRepair {
             problems.add(where + "tombstone count says " + slots.tombstones() + ", table holds " + tombstones);
         }
         int marked = 0;
-        for (int c = 0; c < chunks.chunks(); c++) {
+        for (int c = 0; c < reserved; c++) {
             boolean used = chunks.used(c);
             marked += used ? 1 : 0;
             if (used != claimed.get(c)) {
@@ -164,6 +184,19 @@ final class SegmentRepair {
         }
         if (chunks.used() != marked) {
             problems.add(where + "used-chunk count says " + chunks.used() + ", bitmap marks " + marked);
+        }
+    }
+
+    /** True when probing for the key of the valid entry in slot {@code i} finds slot {@code i}. */
+    private boolean reachable(int i, long slot, int reserved) {
+        try {
+            int chunk = entries.chunk(slot, reserved);
+            long shape = entries.shape(chunk, reserved);
+            long key = entries.address(chunk) + EntryValidator.headerLength(shape);
+            int keyLength = EntryValidator.keyLength(shape);
+            return slots.locate(key, keyLength, Hashing.keyHash(key, keyLength), reserved) == i;
+        } catch (Inconsistent damagedOnTheWay) {
+            return false;
         }
     }
 }

@@ -3,49 +3,62 @@ package io.shmstore.internal.store;
 import io.shmstore.FullPolicy;
 
 /**
- * Turns the user's {@code entries}, {@code averageKeySize} and {@code averageValueSize} into a
- * geometry, the way Chronicle Map does, but with headroom so that a store does not fill at a fraction
- * of {@code entries}:
+ * Turns the user's {@code entries}, {@code maxEntries}, {@code averageKeySize} and
+ * {@code averageValueSize} into a geometry, reserving at creation what {@code entries} of average size
+ * need and letting each segment grow for the rest:
  * <ul>
- *   <li>entries spread over segments unevenly (binomially): each segment is sized for its share plus
- *       four standard deviations;</li>
- *   <li>data is sized for entries 50% larger than the averages, plus half a chunk of rounding each;</li>
- *   <li>each slot table has twice as many slots as the segment's entries (load at most 1/2), and
- *       inserts are refused only above 3/4;</li>
- *   <li>the change feed holds the power of two at or above {@code entries} (1,024 to 1,048,576)
- *       records, each with room for keys twice the average.</li>
+ *   <li>entries spread over segments unevenly (binomially): each segment starts sized for its share
+ *       plus one standard deviation, and the sixth of them that get more grow;</li>
+ *   <li>a table holds up to 0.85 of its slots before it grows (by half); it starts at 0.8;</li>
+ *   <li>data starts at the share's average entries plus 3% for fragmentation;</li>
+ *   <li>each segment has room to reach twice its share of {@code maxEntries} (entries, and data for
+ *       entries of average size), and all segments together may reserve {@code maxEntries / entries}
+ *       times what they reserved at creation;</li>
+ *   <li>the change feed holds the power of two at or above {@code entries} records, 1,024 to 65,536,
+ *       each with room for keys twice the average.</li>
  * </ul>
  */
 final class Sizing {
+    /** The table load at creation, and the load at which it grows. */
+    static final double INITIAL_LOAD = 0.80;
+    static final double MAX_LOAD = 0.85;
+
     private Sizing() {
     }
 
-    static StoreConfig of(String name, long entries, int avgKey, int avgValue, int segmentsOrZero,
-                                 FullPolicy policy, long ttlMillis, int feedCapacityOrZero) {
+    static StoreConfig of(String name, long entries, long maxEntries, int avgKey, int avgValue, int segmentsOrZero,
+                          FullPolicy policy, long ttlMillis, int feedCapacityOrZero) {
         int segments = segmentsOrZero > 0 ? segmentsOrZero
-                : (int) Math.min(1024, Long.highestOneBit(Math.max(1, (entries + 4095) / 4096) * 2 - 1));
+                : (int) Math.min(StoreLayout.MAX_SEGMENTS, Long.highestOneBit(Math.max(1, (entries + 4095) / 4096) * 2 - 1) << 1);
         if (Integer.bitCount(segments) != 1) {
             segments = Integer.highestOneBit(segments) << 1;
         }
         double share = (double) entries / segments;
-        long perSegment = (long) Math.ceil(share + 4 * Math.sqrt(share) + 8);
-        long slots = Long.highestOneBit(Math.max(16, perSegment * 2 - 1)) << 1;
-        if (slots > StoreLayout.MAX_SLOTS) {
-            throw new IllegalArgumentException("entries " + entries + " need " + slots + " slots per segment with "
+        long perSegment = (long) Math.ceil(share + Math.sqrt(share) + 4);
+        long maxPerSegment = (long) Math.ceil(2.0 * maxEntries / segments) + 16;
+        long slots = Math.max(StoreLayout.MIN_SLOTS, (long) Math.ceil(perSegment / INITIAL_LOAD));
+        long maxSlots = Math.max(slots, (long) Math.ceil(maxPerSegment / INITIAL_LOAD));
+        if (maxSlots > StoreLayout.MAX_SLOTS) {
+            throw new IllegalArgumentException("maxEntries " + maxEntries + " need " + maxSlots + " slots per segment with "
                     + segments + " segments; use more segments");
         }
-        long entryBytes = EntryLayout.HEADER_LENGTH + (long) avgKey + avgValue;
-        int chunk = (int) Math.min(1024, Math.max(StoreLayout.MIN_CHUNK, Long.highestOneBit(Math.max(1, entryBytes / 4)) << 1));
-        double perEntry = (EntryLayout.HEADER_LENGTH + 1.5 * (avgKey + avgValue)) + chunk / 2.0;
-        long chunks = (long) Math.ceil(perSegment * perEntry / chunk) + 4;
-        if (chunks > StoreLayout.MAX_CHUNKS) {
-            throw new IllegalArgumentException("entries " + entries + " of about " + entryBytes + " bytes need "
-                    + chunks + " chunks per segment with " + segments + " segments; use more segments");
+        int flags = (ttlMillis > 0 ? EntryLayout.EXPIRES : 0) | (policy == FullPolicy.EVICT ? EntryLayout.WRITTEN : 0);
+        long entryBytes = align((long) EntryLayout.headerLength(flags) + avgKey + avgValue);
+        long chunks = (long) Math.ceil(perSegment * entryBytes * 1.03 / SegmentLayout.CHUNK) + 2;
+        long maxChunks = Math.max(chunks, (long) Math.ceil((double) maxPerSegment * entryBytes / SegmentLayout.CHUNK) + 2);
+        if (maxChunks > StoreLayout.MAX_CHUNKS) {
+            throw new IllegalArgumentException("maxEntries " + maxEntries + " of about " + entryBytes + " bytes need "
+                    + maxChunks + " chunks per segment with " + segments + " segments; use more segments");
         }
-        long stride = SegmentLayout.stride((int) slots, (int) chunks, chunk);
         int feed = feedCapacityOrZero > 0 ? feedCapacityOrZero
-                : (int) Long.highestOneBit(Math.min(1 << 20, Math.max(1024, entries)) * 2 - 1);
-        return new StoreConfig(name, segments, (int) slots, chunk, (int) chunks, entries, avgKey, avgValue, policy,
-                ttlMillis, StoreLayout.HEADER_LENGTH, stride, feed, FeedLayout.recordSizeFor(avgKey));
+                : (int) Long.highestOneBit(Math.min(1 << 16, Math.max(1024, entries)) * 2 - 1);
+        long initial = segments * SegmentLayout.reservedBytes((int) slots, chunks);
+        long maxReserved = Math.max(initial, (long) Math.ceil((double) initial * maxEntries / Math.max(1, entries)));
+        return new StoreConfig(name, segments, (int) slots, (int) maxSlots, (int) chunks, (int) maxChunks, entries,
+                maxEntries, avgKey, avgValue, policy, ttlMillis, maxReserved, feed, FeedLayout.recordSizeFor(avgKey));
+    }
+
+    private static long align(long bytes) {
+        return (bytes + SegmentLayout.CHUNK - 1) & -SegmentLayout.CHUNK;
     }
 }

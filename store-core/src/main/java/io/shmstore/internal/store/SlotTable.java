@@ -7,40 +7,51 @@ import net.openhft.chronicle.core.OS;
 /**
  * A segment's slot tables and seqlock (layout and visibility in {@link SegmentLayout}): open
  * addressing with linear probing over the active table, tombstones for deletes, and a rehash into the
- * inactive table followed by one flip. The only writer of what lock-free readers see: every slot
- * store and table flip happens inside the seqlock.
+ * inactive table, at the same size or larger, followed by one store of the {@code active | slots} word.
+ * The only writer of what lock-free readers see: every slot store and every switch of tables happens
+ * inside the seqlock.
  *
  * <p>Every slot followed to its entry goes through the segment's {@link EntryValidator}.
  */
 final class SlotTable {
     private static final Memory MEMORY = OS.memory();
 
-    private final long base;
-    private final int slots;
-    private final int mask;
+    private final long header;
+    private final long range;
+    private final int maxSlots;
     private final EntryValidator entries;
+    private final Space space;
 
-    /**
-     * @param base    address of the segment's first byte
-     * @param slots   slots per table, a power of two
-     * @param entries the segment's entry validator
-     */
-    SlotTable(long base, int slots, EntryValidator entries) {
-        this.base = base;
-        this.slots = slots;
-        this.mask = slots - 1;
-        this.entries = entries;
+    /** The segment's storage: reserving before a table is written, giving its pages back after. */
+    interface Space {
+        void reserve(long rangeOffset, long length);
+
+        void release(long rangeOffset, long length);
     }
 
-    int slots() {
-        return slots;
+    /**
+     * @param header   address of the segment's header
+     * @param range    address of the segment's range
+     * @param maxSlots the room each table has
+     */
+    SlotTable(long header, long range, int maxSlots, EntryValidator entries, Space space) {
+        this.header = header;
+        this.range = range;
+        this.maxSlots = maxSlots;
+        this.entries = entries;
+        this.space = space;
+    }
+
+    /** Writes an empty segment's table word: table 0, {@code slots} slots (the range is zero). */
+    static void initialize(long header, int slots) {
+        MEMORY.writeLong(header + SegmentLayout.TABLE_OFFSET, SegmentLayout.tableWord(0, slots));
     }
 
     // ---------------------------------------------------------------- seqlock
 
     /** The seqlock counter (volatile read). Negative only when damaged: it counts up from zero. */
     long sequence() {
-        return MEMORY.readVolatileLong(base + SegmentLayout.SEQ_OFFSET);
+        return MEMORY.readVolatileLong(header + SegmentLayout.SEQ_OFFSET);
     }
 
     /** True when nothing was published since the counter read {@code s1}: what was read is consistent. */
@@ -51,56 +62,84 @@ final class SlotTable {
 
     /** Lock held: a dead writer may have left the counter odd; make it even again. */
     void settleSequence() {
-        long s = MEMORY.readLong(base + SegmentLayout.SEQ_OFFSET);
+        long s = MEMORY.readLong(header + SegmentLayout.SEQ_OFFSET);
         if ((s & 1) != 0) {
-            MEMORY.writeVolatileLong(base + SegmentLayout.SEQ_OFFSET, s + 1);
+            MEMORY.writeVolatileLong(header + SegmentLayout.SEQ_OFFSET, s + 1);
         }
     }
 
-    // ---------------------------------------------------------------- reading (no lock)
+    private void publishBegin() {
+        long seq = header + SegmentLayout.SEQ_OFFSET;
+        MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
+    }
 
-    /** Address of the active table; {@link Inconsistent} for an index that is neither 0 nor 1. */
-    long activeTable() {
-        int active = MEMORY.readVolatileInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
-        if (active != 0 && active != 1) {
-            throw new Inconsistent("active table index " + active);
+    private void publishEnd() {
+        long seq = header + SegmentLayout.SEQ_OFFSET;
+        MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
+    }
+
+    // ---------------------------------------------------------------- the active table
+
+    /** The {@code active | slots} word (volatile read); check it with {@link #table}. */
+    long word() {
+        return MEMORY.readVolatileLong(header + SegmentLayout.TABLE_OFFSET);
+    }
+
+    /** Address of the table a word names; {@link Inconsistent} for an index or a size out of bounds. */
+    long table(long word) {
+        int active = SegmentLayout.activeOf(word);
+        int slots = SegmentLayout.slotsOf(word);
+        if (active != 0 && active != 1 || slots < StoreLayout.MIN_SLOTS || slots > maxSlots) {
+            throw new Inconsistent("active table " + active + " of " + slots + " slots (at most " + maxSlots + ")");
         }
-        return base + SegmentLayout.tableOffset(active, slots);
+        return range + SegmentLayout.tableOffset(active, maxSlots);
+    }
+
+    /** Slots in the active table, for a writer (lock held). */
+    int slots() {
+        long word = word();
+        table(word);
+        return SegmentLayout.slotsOf(word);
     }
 
     static long slot(long table, int i) {
         return MEMORY.readVolatileLong(table + (long) i * Long.BYTES);
     }
 
+    // ---------------------------------------------------------------- reading (no lock)
+
     /**
      * The first chunk of the live entry for the key (its bytes at {@code keyAddr}, hashed to
-     * {@code hash}), or -1. Without the lock: what it returns is consistent only if the seqlock did not
-     * move meanwhile.
+     * {@code hash}), or -1, in the table {@code word} names, with {@code chunks} reserved. Without the
+     * lock: what it returns is consistent only if the seqlock did not move meanwhile.
      */
-    int find(long keyAddr, int keyLength, long hash) {
-        long table = activeTable();
+    int find(long keyAddr, int keyLength, long hash, long word, int chunks) {
+        long table = table(word);
+        int slots = SegmentLayout.slotsOf(word);
         int tag = (int) (hash >>> 32);
-        int i = (int) hash & mask;
-        for (int probes = 0; probes < slots; probes++, i = (i + 1) & mask) {
+        int i = SegmentLayout.home(hash, slots);
+        for (int probes = 0; probes < slots; probes++) {
             long slot = slot(table, i);
             if (slot == SegmentLayout.EMPTY) {
                 return -1;
             }
             if (slot != SegmentLayout.TOMBSTONE && SegmentLayout.tagOf(slot) == tag) {
-                int chunk = entries.chunk(slot);
-                if (holdsKey(chunk, keyAddr, keyLength, hash)) {
+                int chunk = entries.chunk(slot, chunks);
+                if (holdsKey(chunk, chunks, keyAddr, keyLength)) {
                     return chunk;
                 }
+            }
+            if (++i == slots) {
+                i = 0;
             }
         }
         return -1;
     }
 
-    private boolean holdsKey(int chunk, long keyAddr, int keyLength, long hash) {
-        long lengths = entries.lengths(chunk);
-        long e = entries.address(chunk);
-        return EntryValidator.keyLength(lengths) == keyLength && MEMORY.readLong(e + EntryLayout.KEY_HASH_OFFSET) == hash
-                && equalBytes(e + EntryLayout.HEADER_LENGTH, keyAddr, keyLength);
+    private boolean holdsKey(int chunk, int chunks, long keyAddr, int keyLength) {
+        long shape = entries.shape(chunk, chunks);
+        return EntryValidator.keyLength(shape) == keyLength
+                && equalBytes(entries.address(chunk) + EntryValidator.headerLength(shape), keyAddr, keyLength);
     }
 
     static boolean equalBytes(long a, long b, int n) {
@@ -124,12 +163,14 @@ final class SlotTable {
      * Index in the active table of the live slot for the key, or {@code -(free + 1)} where {@code free}
      * is the first reusable slot on its probe path.
      */
-    int locate(long keyAddr, int keyLength, long hash) {
-        long table = activeTable();
+    int locate(long keyAddr, int keyLength, long hash, int chunks) {
+        long word = word();
+        long table = table(word);
+        int slots = SegmentLayout.slotsOf(word);
         int tag = (int) (hash >>> 32);
-        int i = (int) hash & mask;
+        int i = SegmentLayout.home(hash, slots);
         int free = -1;
-        for (int probes = 0; probes < slots; probes++, i = (i + 1) & mask) {
+        for (int probes = 0; probes < slots; probes++) {
             long slot = slot(table, i);
             if (slot == SegmentLayout.EMPTY) {
                 return -((free < 0 ? i : free) + 1);
@@ -138,8 +179,11 @@ final class SlotTable {
                 if (free < 0) {
                     free = i;
                 }
-            } else if (SegmentLayout.tagOf(slot) == tag && holdsKey(entries.chunk(slot), keyAddr, keyLength, hash)) {
+            } else if (SegmentLayout.tagOf(slot) == tag && holdsKey(entries.chunk(slot, chunks), chunks, keyAddr, keyLength)) {
                 return i;
+            }
+            if (++i == slots) {
+                i = 0;
             }
         }
         return -((free < 0 ? 0 : free) + 1);
@@ -147,33 +191,24 @@ final class SlotTable {
 
     /** The slot at index {@code i} of the active table. */
     long slotAt(int i) {
-        return slot(activeTable(), i);
+        return slot(table(word()), i);
     }
 
     /** Stores {@code slot} at index {@code i} of the active table, inside the seqlock. */
     void publish(int i, long slot) {
-        long table = activeTable();
-        long seq = base + SegmentLayout.SEQ_OFFSET;
-        MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
+        long table = table(word());
+        publishBegin();
         MEMORY.writeOrderedLong(table + (long) i * Long.BYTES, slot);
-        MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
-    }
-
-    /** Makes {@code table} the active one, inside the seqlock. */
-    private void flip(int table) {
-        long seq = base + SegmentLayout.SEQ_OFFSET;
-        MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
-        MEMORY.writeOrderedInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET, table);
-        MEMORY.writeVolatileLong(seq, MEMORY.readLong(seq) + 1);
+        publishEnd();
     }
 
     /** Live entries, as counted by writers; readers use it for statistics only. */
     int count() {
-        return MEMORY.readVolatileInt(base + SegmentLayout.COUNT_OFFSET);
+        return MEMORY.readVolatileInt(header + SegmentLayout.COUNT_OFFSET);
     }
 
     int tombstones() {
-        return MEMORY.readInt(base + SegmentLayout.TOMBSTONES_OFFSET);
+        return MEMORY.readInt(header + SegmentLayout.TOMBSTONES_OFFSET);
     }
 
     /** After a slot that was {@code previous} became live: one more entry, one tombstone less. */
@@ -191,23 +226,29 @@ final class SlotTable {
     }
 
     private void add(int offset, int delta) {
-        MEMORY.writeOrderedInt(base + offset, MEMORY.readInt(base + offset) + delta);
+        MEMORY.writeOrderedInt(header + offset, MEMORY.readInt(header + offset) + delta);
     }
 
     /**
-     * Rebuilds the live slots into the inactive table, which no reader can see, and flips to it; the
-     * counts follow. A slot whose entry fails the validator is dropped, not copied: rehashing comes
-     * after a change was published, so it must not fail. The active table's index was read by the
-     * caller's own change, so it is sound.
+     * Rebuilds the live slots into the inactive table at {@code newSlots} slots, which no reader can
+     * see, switches to it with one store of the table word, and gives the old table's pages back; the
+     * counts follow. A slot whose entry fails the validator is dropped, not copied: rehashing can come
+     * after a change was published, so it must not fail. The caller reads the table word first (its own
+     * change did), so the active index is sound.
      *
+     * @param newSlots at least the live entries, at most the room a table has
      * @return how many damaged slots were dropped
      */
-    int rehash() {
+    int rehash(int newSlots, int chunks) {
         Probes.REHASH.increment();
-        int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET) & 1;
-        long from = base + SegmentLayout.tableOffset(active, slots);
-        long to = base + SegmentLayout.tableOffset(1 - active, slots);
-        SharedAtomics.zero(to, (long) slots * Long.BYTES);
+        long word = word();
+        int active = SegmentLayout.activeOf(word) & 1;
+        int slots = Math.min(Math.max(SegmentLayout.slotsOf(word), 0), maxSlots);
+        long from = range + SegmentLayout.tableOffset(active, maxSlots);
+        long to = range + SegmentLayout.tableOffset(1 - active, maxSlots);
+        long toBytes = (long) newSlots * Long.BYTES;
+        space.reserve(SegmentLayout.tableOffset(1 - active, maxSlots), StoreLayout.pageAlign(toBytes));
+        SharedAtomics.zero(to, toBytes);
         int live = 0;
         int dropped = 0;
         for (int i = 0; i < slots; i++) {
@@ -217,52 +258,89 @@ final class SlotTable {
             }
             long hash;
             try {
-                int chunk = entries.chunk(slot);
-                entries.lengths(chunk);
-                hash = MEMORY.readLong(entries.address(chunk) + EntryLayout.KEY_HASH_OFFSET);
+                int chunk = entries.chunk(slot, chunks);
+                long shape = entries.shape(chunk, chunks);
+                long e = entries.address(chunk);
+                hash = Hashing.keyHash(e + EntryValidator.headerLength(shape), EntryValidator.keyLength(shape));
             } catch (Inconsistent damaged) {
                 dropped++;
                 continue;
             }
-            if ((int) (hash >>> 32) != SegmentLayout.tagOf(slot)) {
+            if ((int) (hash >>> 32) != SegmentLayout.tagOf(slot) || live == newSlots) {
                 dropped++;
                 continue;
             }
-            // at most slots sources go into slots cells, so a free cell exists; the bound only matters
+            int j = SegmentLayout.home(hash, newSlots);
+            // at most newSlots sources go into newSlots cells, so a free cell exists; the bound only matters
             // when the zeroing above did not take (a file cut under the mapping reads back garbage)
-            int j = (int) hash & mask;
             int probes = 0;
-            while (probes < slots && MEMORY.readLong(to + (long) j * Long.BYTES) != SegmentLayout.EMPTY) {
-                j = (j + 1) & mask;
+            while (probes < newSlots && MEMORY.readLong(to + (long) j * Long.BYTES) != SegmentLayout.EMPTY) {
+                if (++j == newSlots) {
+                    j = 0;
+                }
                 probes++;
             }
-            if (probes == slots) {
+            if (probes == newSlots) {
                 dropped++;
                 continue;
             }
             MEMORY.writeLong(to + (long) j * Long.BYTES, slot);
             live++;
         }
-        flip(1 - active);
-        MEMORY.writeInt(base + SegmentLayout.COUNT_OFFSET, live);
-        MEMORY.writeInt(base + SegmentLayout.TOMBSTONES_OFFSET, 0);
+        switchTo(1 - active, newSlots);
+        MEMORY.writeInt(header + SegmentLayout.COUNT_OFFSET, live);
+        MEMORY.writeInt(header + SegmentLayout.TOMBSTONES_OFFSET, 0);
+        space.release(SegmentLayout.tableOffset(active, maxSlots), StoreLayout.pageAlign((long) slots * Long.BYTES));
         return dropped;
     }
 
-    /** Empties the segment's slots: a zeroed inactive table becomes active. */
-    void clear() {
-        int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET) & 1;
-        SharedAtomics.zero(base + SegmentLayout.tableOffset(1 - active, slots), (long) slots * Long.BYTES);
-        flip(1 - active);
-        MEMORY.writeInt(base + SegmentLayout.COUNT_OFFSET, 0);
-        MEMORY.writeInt(base + SegmentLayout.TOMBSTONES_OFFSET, 0);
+    /** Counts the active table's live and deleted slots again, into the header. */
+    void recount() {
+        long table = table(word());
+        int size = slots();
+        int live = 0;
+        int deleted = 0;
+        for (int i = 0; i < size; i++) {
+            long slot = slot(table, i);
+            if (slot == SegmentLayout.TOMBSTONE) {
+                deleted++;
+            } else if (slot != SegmentLayout.EMPTY) {
+                live++;
+            }
+        }
+        MEMORY.writeOrderedInt(header + SegmentLayout.COUNT_OFFSET, live);
+        MEMORY.writeOrderedInt(header + SegmentLayout.TOMBSTONES_OFFSET, deleted);
     }
 
-    /** Lock held, repairing: a damaged active index becomes 0 (the next rehash flips away from it). */
-    void settleActiveIndex() {
-        int active = MEMORY.readInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET);
-        if (active != 0 && active != 1) {
-            MEMORY.writeVolatileInt(base + SegmentLayout.ACTIVE_TABLE_OFFSET, 0);
+    /** Empties the segment's slots: a zeroed inactive table of the same size becomes active. */
+    void clear() {
+        long word = word();
+        int active = SegmentLayout.activeOf(word) & 1;
+        int slots = SegmentLayout.slotsOf(word);
+        long bytes = (long) slots * Long.BYTES;
+        space.reserve(SegmentLayout.tableOffset(1 - active, maxSlots), StoreLayout.pageAlign(bytes));
+        SharedAtomics.zero(range + SegmentLayout.tableOffset(1 - active, maxSlots), bytes);
+        switchTo(1 - active, slots);
+        MEMORY.writeInt(header + SegmentLayout.COUNT_OFFSET, 0);
+        MEMORY.writeInt(header + SegmentLayout.TOMBSTONES_OFFSET, 0);
+        space.release(SegmentLayout.tableOffset(active, maxSlots), StoreLayout.pageAlign(bytes));
+    }
+
+    private void switchTo(int table, int slots) {
+        publishBegin();
+        MEMORY.writeOrderedLong(header + SegmentLayout.TABLE_OFFSET, SegmentLayout.tableWord(table, slots));
+        publishEnd();
+    }
+
+    /**
+     * Lock held, repairing: a table word out of bounds becomes table 0 at {@code fallbackSlots} (the
+     * repair's rehash then rebuilds from it).
+     */
+    void settleWord(int fallbackSlots) {
+        try {
+            table(word());
+        } catch (Inconsistent damaged) {
+            MEMORY.writeVolatileLong(header + SegmentLayout.TABLE_OFFSET, SegmentLayout.tableWord(0, fallbackSlots));
         }
     }
 }

@@ -16,32 +16,41 @@ final class StoreHeader {
     private StoreHeader() {
     }
 
-    /** Writes the header and empty segments into fresh, zeroed, still unpublished memory; magic last. */
-    static void write(long a, StoreConfig c, String keyDescription, String valueDescription) {
+    /**
+     * Writes the header, the segment headers and each segment's empty table into fresh, zeroed, still
+     * unpublished memory, reserving what the segments start with; magic last.
+     */
+    static void write(long a, StoreConfig c, String keyDescription, String valueDescription, SegmentSpace space) {
         MEMORY.writeInt(a + StoreLayout.VERSION_OFFSET, StoreLayout.VERSION);
         MEMORY.writeInt(a + StoreLayout.HEADER_LENGTH_OFFSET, StoreLayout.HEADER_LENGTH);
         MEMORY.writeInt(a + StoreLayout.SEGMENTS_OFFSET, c.segments());
-        MEMORY.writeInt(a + StoreLayout.SLOTS_OFFSET, c.slots());
-        MEMORY.writeInt(a + StoreLayout.CHUNK_SIZE_OFFSET, c.chunkSize());
-        MEMORY.writeInt(a + StoreLayout.CHUNKS_OFFSET, c.chunks());
+        MEMORY.writeInt(a + StoreLayout.INITIAL_SLOTS_OFFSET, c.initialSlots());
+        MEMORY.writeInt(a + StoreLayout.MAX_SLOTS_OFFSET, c.maxSlots());
+        MEMORY.writeInt(a + StoreLayout.INITIAL_CHUNKS_OFFSET, c.initialChunks());
         MEMORY.writeLong(a + StoreLayout.ENTRIES_OFFSET, c.entries());
         MEMORY.writeInt(a + StoreLayout.AVG_KEY_OFFSET, c.averageKeySize());
         MEMORY.writeInt(a + StoreLayout.AVG_VALUE_OFFSET, c.averageValueSize());
         MEMORY.writeInt(a + StoreLayout.FULL_POLICY_OFFSET, c.fullPolicy().ordinal());
+        MEMORY.writeInt(a + StoreLayout.MAX_CHUNKS_OFFSET, c.maxChunks());
         MEMORY.writeLong(a + StoreLayout.TTL_MILLIS_OFFSET, c.ttlMillis());
         MEMORY.writeLong(a + StoreLayout.KEY_FINGERPRINT_OFFSET, fingerprint(keyDescription));
         MEMORY.writeLong(a + StoreLayout.VALUE_FINGERPRINT_OFFSET, fingerprint(valueDescription));
-        MEMORY.writeLong(a + StoreLayout.SEGMENT_AREA_OFFSET, c.segmentArea());
-        MEMORY.writeLong(a + StoreLayout.SEGMENT_STRIDE_OFFSET, c.stride());
+        MEMORY.writeLong(a + StoreLayout.SEGMENT_HEADERS_OFFSET, c.segmentHeaders());
+        MEMORY.writeLong(a + StoreLayout.HEAP_OFFSET, c.heapOffset());
         MEMORY.writeLong(a + StoreLayout.STORE_LENGTH_OFFSET, c.length());
         MEMORY.writeLong(a + StoreLayout.CREATED_AT_OFFSET, System.currentTimeMillis());
+        MEMORY.writeLong(a + StoreLayout.MAX_RESERVED_OFFSET, c.maxReserved());
+        MEMORY.writeLong(a + StoreLayout.SEGMENT_STRIDE_OFFSET, c.stride());
         MEMORY.writeInt(a + FeedLayout.CAPACITY_FIELD, c.feedCapacity());
         MEMORY.writeInt(a + FeedLayout.RECORD_SIZE_FIELD, c.recordSize());
         MEMORY.writeLong(a + FeedLayout.FEED_OFFSET_FIELD, c.feedOffset());
+        MEMORY.writeLong(a + StoreLayout.MAX_ENTRIES_OFFSET, c.maxEntries());
         writeText(a + StoreLayout.KEY_DESCRIPTION_OFFSET, keyDescription);
         writeText(a + StoreLayout.VALUE_DESCRIPTION_OFFSET, valueDescription);
         for (int s = 0; s < c.segments(); s++) {
-            Segment.initialize(a + StoreLayout.segmentOffset(c.segmentArea(), c.stride(), s));
+            long header = a + StoreLayout.segmentHeaderOffset(c.segmentHeaders(), s);
+            long range = StoreLayout.segmentOffset(c.heapOffset(), c.stride(), s);
+            Segment.initialize(header, c, range, space);
         }
         MEMORY.writeOrderedLong(a + StoreLayout.MAGIC_OFFSET, StoreLayout.MAGIC);
     }
@@ -69,39 +78,49 @@ final class StoreHeader {
         }
         int headerLength = MEMORY.readInt(a + StoreLayout.HEADER_LENGTH_OFFSET);
         int segments = MEMORY.readInt(a + StoreLayout.SEGMENTS_OFFSET);
-        int slots = MEMORY.readInt(a + StoreLayout.SLOTS_OFFSET);
-        int chunkSize = MEMORY.readInt(a + StoreLayout.CHUNK_SIZE_OFFSET);
-        int chunks = MEMORY.readInt(a + StoreLayout.CHUNKS_OFFSET);
+        int slots = MEMORY.readInt(a + StoreLayout.INITIAL_SLOTS_OFFSET);
+        int maxSlots = MEMORY.readInt(a + StoreLayout.MAX_SLOTS_OFFSET);
+        int chunks = MEMORY.readInt(a + StoreLayout.INITIAL_CHUNKS_OFFSET);
+        int maxChunks = MEMORY.readInt(a + StoreLayout.MAX_CHUNKS_OFFSET);
+        long entries = MEMORY.readLong(a + StoreLayout.ENTRIES_OFFSET);
+        long maxEntries = MEMORY.readLong(a + StoreLayout.MAX_ENTRIES_OFFSET);
         int policy = MEMORY.readInt(a + StoreLayout.FULL_POLICY_OFFSET);
         long ttl = MEMORY.readLong(a + StoreLayout.TTL_MILLIS_OFFSET);
-        long area = MEMORY.readLong(a + StoreLayout.SEGMENT_AREA_OFFSET);
-        long stride = MEMORY.readLong(a + StoreLayout.SEGMENT_STRIDE_OFFSET);
+        long maxReserved = MEMORY.readLong(a + StoreLayout.MAX_RESERVED_OFFSET);
         require(headerLength == StoreLayout.HEADER_LENGTH, who, "header length", headerLength);
         require(pow2(segments) && segments <= StoreLayout.MAX_SEGMENTS, who, "segments", segments);
-        require(pow2(slots) && slots >= 16 && slots <= StoreLayout.MAX_SLOTS, who, "slots per segment", slots);
-        require(pow2(chunkSize) && chunkSize >= StoreLayout.MIN_CHUNK && chunkSize <= StoreLayout.MAX_CHUNK, who,
-                "chunk size", chunkSize);
-        require(chunks > 0 && chunks <= StoreLayout.MAX_CHUNKS, who, "chunks per segment", chunks);
+        require(maxSlots >= StoreLayout.MIN_SLOTS && maxSlots <= StoreLayout.MAX_SLOTS, who, "maximum slots per table", maxSlots);
+        require(slots >= StoreLayout.MIN_SLOTS && slots <= maxSlots, who, "initial slots per table", slots);
+        require(maxChunks > 1 && maxChunks <= StoreLayout.MAX_CHUNKS, who, "maximum chunks per segment", maxChunks);
+        require(chunks > 1 && chunks <= maxChunks, who, "initial chunks per segment", chunks);
+        require(entries >= 0 && maxEntries >= entries, who, "maximum entries", maxEntries);
         require(policy >= 0 && policy < FullPolicy.values().length, who, "full policy", policy);
         require(ttl >= 0, who, "expiry", ttl);
-        require(area == StoreLayout.HEADER_LENGTH, who, "segment area offset", area);
-        require(stride == SegmentLayout.stride(slots, chunks, chunkSize), who, "segment stride", stride);
+        require(maxReserved > 0, who, "maximum reserved bytes", maxReserved);
         int feedCapacity = MEMORY.readInt(a + FeedLayout.CAPACITY_FIELD);
         int recordSize = MEMORY.readInt(a + FeedLayout.RECORD_SIZE_FIELD);
-        long feedOffset = MEMORY.readLong(a + FeedLayout.FEED_OFFSET_FIELD);
         require(pow2(feedCapacity) && feedCapacity >= FeedLayout.MIN_CAPACITY && feedCapacity <= FeedLayout.MAX_CAPACITY,
                 who, "change feed capacity", feedCapacity);
         require(pow2(recordSize) && recordSize >= FeedLayout.MIN_RECORD && recordSize <= FeedLayout.MAX_RECORD, who,
                 "change record size", recordSize);
-        require(feedOffset == area + stride * segments, who, "change feed offset", feedOffset);
-        long length = feedOffset + FeedLayout.length(feedCapacity, recordSize);
-        if (length > mapped || length < 0) {
-            throw new StoreCorruptedException(who + " claims " + length + " bytes of segments and change feed but its"
-                    + " mapping has " + mapped + " bytes");
-        }
-        return new StoreConfig(name, segments, slots, chunkSize, chunks, MEMORY.readLong(a + StoreLayout.ENTRIES_OFFSET),
+        StoreConfig c = new StoreConfig(name, segments, slots, maxSlots, chunks, maxChunks, entries, maxEntries,
                 MEMORY.readInt(a + StoreLayout.AVG_KEY_OFFSET), MEMORY.readInt(a + StoreLayout.AVG_VALUE_OFFSET),
-                FullPolicy.values()[policy], ttl, area, stride, feedCapacity, recordSize);
+                FullPolicy.values()[policy], ttl, maxReserved, feedCapacity, recordSize);
+        require(MEMORY.readLong(a + StoreLayout.SEGMENT_HEADERS_OFFSET) == c.segmentHeaders(), who, "segment headers offset",
+                MEMORY.readLong(a + StoreLayout.SEGMENT_HEADERS_OFFSET));
+        require(MEMORY.readLong(a + FeedLayout.FEED_OFFSET_FIELD) == c.feedOffset(), who, "change feed offset",
+                MEMORY.readLong(a + FeedLayout.FEED_OFFSET_FIELD));
+        require(MEMORY.readLong(a + StoreLayout.HEAP_OFFSET) == c.heapOffset(), who, "heap offset",
+                MEMORY.readLong(a + StoreLayout.HEAP_OFFSET));
+        require(MEMORY.readLong(a + StoreLayout.SEGMENT_STRIDE_OFFSET) == c.stride(), who, "segment stride",
+                MEMORY.readLong(a + StoreLayout.SEGMENT_STRIDE_OFFSET));
+        long length = c.length();
+        if (length > mapped || length < 0 || MEMORY.readLong(a + StoreLayout.STORE_LENGTH_OFFSET) != length) {
+            throw new StoreCorruptedException(who + " claims " + MEMORY.readLong(a + StoreLayout.STORE_LENGTH_OFFSET)
+                    + " bytes of segments and change feed (its geometry makes " + length + ") but its mapping has "
+                    + mapped + " bytes");
+        }
+        return c;
     }
 
     /** Fails when the stored key or value type and codec differ from the caller's, naming both sides. */

@@ -12,6 +12,7 @@ import io.shmstore.memory.SharedMemory;
 import net.openhft.chronicle.bytes.Bytes;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.List;
 import java.util.Objects;
@@ -40,8 +41,6 @@ import java.util.function.Function;
  * method a few lines over the one write path.
  */
 public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedStore<K, V> {
-    private static final long KEY_HASH_SEED = 0x6B65_795F_6861_7368L;
-
     /** {@link #update} flags. Return the previous value (else the new one). */
     private static final int RETURN_OLD = 1;
     /**
@@ -63,12 +62,15 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     private final Feed<K> feed;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    /** The store's expireAfterWrite, in ms (0: values written without an explicit time to live never expire). */
+    private final long ttlMillis;
 
     private StoreImpl(StoreRequest<K, V> request, ByteStore bytes) {
         this.request = request;
         this.bytes = bytes;
         this.life = bytes.life();
         this.feed = new Feed<>(bytes.ring(), request.keyCodec());
+        this.ttlMillis = bytes.config().ttlMillis();
     }
 
     public static <K, V> SharedStore<K, V> create(StoreRequest<K, V> r) {
@@ -165,6 +167,23 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     }
 
     @Override
+    public V put(K key, V value, Duration timeToLive) {
+        Objects.requireNonNull(value, "value");
+        Objects.requireNonNull(timeToLive, "timeToLive");
+        if (timeToLive.isNegative() || timeToLive.isZero()) {
+            throw new IllegalArgumentException("timeToLive " + timeToLive + " must be positive");
+        }
+        long millis;
+        try {
+            // entries expire on the millisecond: less than one rounds up to one, never down to "never"
+            millis = Math.max(1, timeToLive.toMillis());
+        } catch (ArithmeticException tooLong) {
+            millis = Long.MAX_VALUE;
+        }
+        return update(key, (k, old) -> value, RETURN_OLD | BLIND | KEEP_IF_SAME, millis);
+    }
+
+    @Override
     public V putIfAbsent(K key, V value) {
         Objects.requireNonNull(value, "value");
         return update(key, (k, old) -> old == null ? value : old, RETURN_OLD | KEEP_IF_SAME);
@@ -248,12 +267,17 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
      * after that can fail, or the change does not happen ({@link Segment}).
      */
     private V update(K key, BiFunction<? super K, ? super V, ? extends V> fn, int flags) {
+        return update(key, fn, flags, ttlMillis);
+    }
+
+    /** @param ttl how long a value written now lives, in ms; 0 for ever */
+    private V update(K key, BiFunction<? super K, ? super V, ? extends V> fn, int flags, long ttl) {
         Objects.requireNonNull(key, "key");
         int use = life.enter();
         try {
             bytes.checkNotCut();
             bytes.checkWritable();
-            return updateLocked(key, fn, flags, Scratch.forThread());
+            return updateLocked(key, fn, flags, ttl, Scratch.forThread());
         } catch (InternalError e) {
             throw bytes.fault(e);
         } finally {
@@ -261,7 +285,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         }
     }
 
-    private V updateLocked(K key, BiFunction<? super K, ? super V, ? extends V> fn, int flags, Scratch s) {
+    private V updateLocked(K key, BiFunction<? super K, ? super V, ? extends V> fn, int flags, long ttl, Scratch s) {
         long hash = encodeKey(s, key);
         Segment seg = bytes.segmentFor(hash);
         long now = System.currentTimeMillis();
@@ -291,7 +315,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                     }
                 } else {
                     encode(s.value, next, key);
-                    seg.put(hash, s.key, s.value, now);
+                    seg.put(hash, s.key, s.value, now, ttl == 0 ? Long.MAX_VALUE : saturatedAdd(now, ttl));
                 }
             }
             MemoryFaults.raisePending();
@@ -305,6 +329,11 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
                     + " previous value, which it would return, could not be read: " + unreadable.getMessage(), unreadable);
         }
         return (flags & RETURN_OLD) != 0 ? old : next;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE - 1 : Math.min(sum, Long.MAX_VALUE - 1);
     }
 
     /** The key's current value, with the segment lock held; null when absent or expired. */
@@ -338,11 +367,12 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     /** An entry of a snapshot copy ({@link EntryLayout}), decoded; for iteration. */
     Entry<K, V> decodeEntry(Bytes<?> copy) {
-        int keyLength = copy.readInt(EntryLayout.KEY_LENGTH_OFFSET);
-        int valueLength = copy.readInt(EntryLayout.VALUE_LENGTH_OFFSET);
-        copy.readPositionRemaining(EntryLayout.HEADER_LENGTH, keyLength);
+        long shape = SegmentReader.shapeOf(copy.addressForRead(0));
+        int headerLength = EntryValidator.headerLength(shape);
+        int keyLength = EntryValidator.keyLength(shape);
+        copy.readPositionRemaining(headerLength, keyLength);
         K key = request.keyCodec().read(copy, null);
-        copy.readPositionRemaining(EntryLayout.HEADER_LENGTH + (long) keyLength, valueLength);
+        copy.readPositionRemaining(headerLength + (long) keyLength, EntryValidator.valueLength(shape));
         return new StoreEntry(key, decode(copy, null, key));
     }
 
@@ -407,7 +437,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         Objects.requireNonNull(key, "key");
         s.key.clear();
         request.keyCodec().write(s.key, key);
-        return Hashing.hash(KEY_HASH_SEED, s.key.addressForRead(0), s.key.writePosition());
+        return Hashing.keyHash(s.key.addressForRead(0), s.key.writePosition());
     }
 
     /** Reads a value; a codec's failure becomes a {@link CodecException} naming the key and codec. */

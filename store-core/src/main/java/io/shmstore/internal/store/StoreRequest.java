@@ -15,7 +15,9 @@ import java.util.Set;
  * whose existing stores to trust.
  */
 public record StoreRequest<K, V>(String name, Path file, Class<K> keyType, Class<V> valueType, Codec<K> keyCodec,
-                                 Codec<V> valueCodec, long entries, int averageKeySize, int averageValueSize,
+                                 Codec<V> valueCodec, long entries, boolean entriesSet, long maxEntries,
+                                 boolean maxEntriesSet,
+                                 int averageKeySize, int averageValueSize,
                                  int segments, FullPolicy fullPolicy, long ttlMillis, Lifetime lifetime,
                                  Set<PosixFilePermission> permissions, Duration lockTimeout, int changeFeedCapacity,
                                  Set<String> trustedOwners) {
@@ -46,7 +48,7 @@ public record StoreRequest<K, V>(String name, Path file, Class<K> keyType, Class
     }
 
     StoreConfig sizing() {
-        return Sizing.of(displayName(), entries, averageKeySize, averageValueSize, segments, fullPolicy, ttlMillis,
-                changeFeedCapacity);
+        return Sizing.of(displayName(), entries, maxEntries, averageKeySize, averageValueSize, segments, fullPolicy,
+                ttlMillis, changeFeedCapacity);
     }
 }

@@ -46,6 +46,21 @@ interface FileOps {
     /** Sets the length and reserves the blocks, so a later write cannot fail for lack of space. */
     void reserve(Handle h, long length) throws IOException;
 
+    /** Sets the length without reserving anything: a sparse file, whose holes read as zeros. */
+    void resize(Handle h, long length) throws IOException;
+
+    /**
+     * Reserves the blocks of {@code [offset, offset + length)}, leaving their content as it is. Callers
+     * reserve ranges that no one writes meanwhile (the portable backend rewrites a byte of each page).
+     */
+    void reserve(Handle h, long offset, long length) throws IOException;
+
+    /**
+     * Gives the blocks of {@code [offset, offset + length)} back, so the range reads as zeros; false
+     * where the file system or the platform cannot.
+     */
+    boolean release(Handle h, long offset, long length) throws IOException;
+
     /** Maps {@code length} bytes at {@code fileOffset} (page-aligned) shared between processes. */
     Mapping map(Handle h, long fileOffset, long length, boolean writable) throws IOException;
 

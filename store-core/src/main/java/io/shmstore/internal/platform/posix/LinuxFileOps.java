@@ -127,14 +127,37 @@ final class LinuxFileOps implements FileOps {
 
     @Override
     public void reserve(Handle h, long length) throws IOException {
-        int fd = ((FdHandle) h).fd;
-        if (LinuxLibc.ftruncate(fd, length) != 0) {
+        resize(h, length);
+        reserve(h, 0, length);
+    }
+
+    @Override
+    public void resize(Handle h, long length) throws IOException {
+        if (LinuxLibc.ftruncate(((FdHandle) h).fd, length) != 0) {
             throw failure(null, "ftruncate to " + length + " bytes", LinuxLibc.errno());
         }
-        int rc = LinuxLibc.posix_fallocate(fd, 0, length);
+    }
+
+    @Override
+    public void reserve(Handle h, long offset, long length) throws IOException {
+        int rc = LinuxLibc.posix_fallocate(((FdHandle) h).fd, offset, length);
         if (rc != 0 && rc != Errno.EOPNOTSUPP /* the file system cannot reserve; the length stands */) {
-            throw failure(null, "reserve " + length + " bytes", rc);
+            throw failure(null, "reserve " + length + " bytes at " + offset, rc);
         }
+    }
+
+    /** {@code fallocate(PUNCH_HOLE | KEEP_SIZE)}: tmpfs, ext4, xfs and btrfs can; others say EOPNOTSUPP. */
+    @Override
+    public boolean release(Handle h, long offset, long length) throws IOException {
+        if (LinuxLibc.fallocate(((FdHandle) h).fd, LinuxLibc.FALLOC_FL_PUNCH_HOLE | LinuxLibc.FALLOC_FL_KEEP_SIZE,
+                offset, length) == 0) {
+            return true;
+        }
+        int errno = LinuxLibc.errno();
+        if (errno == Errno.EOPNOTSUPP) {
+            return false;
+        }
+        throw failure(null, "release " + length + " bytes at " + offset, errno);
     }
 
     @Override

@@ -88,6 +88,12 @@ final class LinuxLibc {
     /** Returns 0 or an error number (it does not set errno). */
     static native int posix_fallocate(int fd, long offset, long length);
 
+    static final int FALLOC_FL_KEEP_SIZE = 1;
+    static final int FALLOC_FL_PUNCH_HOLE = 2;
+
+    /** Returns 0, or -1 with errno set. */
+    static native int fallocate(int fd, int mode, long offset, long length);
+
     static native long lseek(int fd, long offset, int whence);
 
     static native long mmap(long addr, long length, int prot, int flags, int fd, long offset);

@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class NioFileOps implements FileOps {
     /** Opens of a name that is replaced between its check and its open, each time, before giving up. */
     private static final int MAX_OPEN_ATTEMPTS = 100;
+    /** Pages are at least this large wherever the portable backend runs. */
+    private static final int PAGE = 4096;
 
     private static final class ChannelHandle implements Handle {
         final FileChannel channel;
@@ -146,7 +148,7 @@ final class NioFileOps implements FileOps {
     public void reserve(Handle h, long length) throws IOException {
         ChannelHandle handle = (ChannelHandle) h;
         FileChannel ch = handle.channel;
-        long free = Files.getFileStore(handle.path).getUsableSpace();
+        long free = Files.getFileStore(handle.path.getParent()).getUsableSpace();
         if (length > free && free > 0) {
             throw new NoSpaceException(null, "reserve " + length + " bytes: only " + free + " bytes free");
         }
@@ -161,12 +163,59 @@ final class NioFileOps implements FileOps {
                 at += ch.write(zeros, at);
             }
         } catch (IOException e) {
-            String why = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if (why.contains("space") || why.contains("quota")) {
-                throw new NoSpaceException(null, "reserve " + length + " bytes: " + e.getMessage());
-            }
-            throw e;
+            throw noSpaceOr(e, "reserve " + length + " bytes: ");
         }
+    }
+
+    /** A file extended by writing its last byte: NIO cannot set a length past the end otherwise. */
+    @Override
+    public void resize(Handle h, long length) throws IOException {
+        FileChannel ch = ((ChannelHandle) h).channel;
+        if (ch.size() < length) {
+            ch.write(java.nio.ByteBuffer.allocate(1), length - 1);
+        } else {
+            ch.truncate(length);
+        }
+    }
+
+    /**
+     * NIO cannot allocate blocks without writing them: this writes one byte of every page of the range
+     * back with the value it reads, which allocates the page and keeps what the range holds (callers
+     * reserve ranges no one writes meanwhile). A full file system fails the write, here.
+     */
+    @Override
+    public void reserve(Handle h, long offset, long length) throws IOException {
+        ChannelHandle handle = (ChannelHandle) h;
+        // the directory: the file may have been renamed since it was opened (created under a temporary name)
+        long free = Files.getFileStore(handle.path.getParent()).getUsableSpace();
+        if (length > free && free > 0) {
+            throw new NoSpaceException(null, "reserve " + length + " bytes: only " + free + " bytes free");
+        }
+        java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+        try {
+            for (long at = offset; at < offset + length; at += PAGE) {
+                one.clear();
+                if (handle.channel.read(one, at) < 1) {
+                    one.clear().put(0, (byte) 0);
+                }
+                one.clear();
+                handle.channel.write(one, at);
+            }
+        } catch (IOException e) {
+            throw noSpaceOr(e, "reserve " + length + " bytes at " + offset + ": ");
+        }
+    }
+
+    /** A write's failure: NoSpaceException when the file system was full (NIO says so only in words). */
+    private static IOException noSpaceOr(IOException e, String what) {
+        String why = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return why.contains("space") || why.contains("quota") ? new NoSpaceException(null, what + e.getMessage()) : e;
+    }
+
+    /** NIO cannot punch a hole. */
+    @Override
+    public boolean release(Handle h, long offset, long length) {
+        return false;
     }
 
     @Override

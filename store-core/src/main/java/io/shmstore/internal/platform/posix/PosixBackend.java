@@ -16,6 +16,7 @@ import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.internal.platform.ObjectType;
 import io.shmstore.internal.sync.ProcessProbe;
 import io.shmstore.internal.platform.Region;
+import io.shmstore.internal.platform.Reservations;
 import io.shmstore.internal.sync.Waiter;
 import io.shmstore.internal.sync.BackoffWaiter;
 import io.shmstore.internal.sync.LockWordMutex;
@@ -255,7 +256,12 @@ public final class PosixBackend implements Backend {
         boolean linked = false;
         try {
             h = files.createNew(tmp, spec.permissions());
-            files.reserve(h, total);
+            if (spec.sparse()) {
+                files.resize(h, total);
+                files.reserve(h, 0, ObjectHeader.HEADER_LENGTH);
+            } else {
+                files.reserve(h, total);
+            }
             header = files.map(h, 0, ObjectHeader.HEADER_LENGTH, true);
             FileOps.Handle file = h;
             ObjectHeader.write(header.address(), spec, processes.selfWord(), true, id -> initialize(file, spec, id));
@@ -309,7 +315,17 @@ public final class PosixBackend implements Backend {
         try {
             Mapping user = files.map(h, ObjectHeader.HEADER_LENGTH, spec.userSize(), true);
             try {
-                spec.initializer().initialize(user.address(), spec.userSize(), objectId);
+                spec.initializer().initialize(user.address(), spec.userSize(), objectId, new Reservations() {
+                    @Override
+                    public void reserve(long offset, long length) {
+                        PosixBackend.this.reserve(spec, h, ObjectHeader.HEADER_LENGTH + offset, length);
+                    }
+
+                    @Override
+                    public boolean release(long offset, long length) {
+                        return PosixBackend.this.release(spec, h, ObjectHeader.HEADER_LENGTH + offset, length);
+                    }
+                });
             } finally {
                 user.unmap();
             }
@@ -383,6 +399,28 @@ public final class PosixBackend implements Backend {
                         + " for writing; ask its creator to widen permissions(...)", refused);
             }
             return files.open(path, false);
+        }
+    }
+
+    /** Reserves a range of an object's file (file offsets), as a typed failure when there is no room. */
+    void reserve(ObjectSpec spec, FileOps.Handle h, long offset, long length) {
+        try {
+            files.reserve(h, offset, length);
+        } catch (NoSpaceException e) {
+            Path dir = pathOf(spec).getParent();
+            throw new StoreFullException("cannot reserve " + length + " more bytes for " + describe(spec) + ": "
+                    + e.getReason() + "; free space in " + dir + " is " + usable(dir) + " bytes", e);
+        } catch (IOException e) {
+            throw new StoreException("cannot reserve " + length + " bytes of " + describe(spec) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Gives a range of an object's file back (file offsets); false where it cannot be done. */
+    boolean release(ObjectSpec spec, FileOps.Handle h, long offset, long length) {
+        try {
+            return files.release(h, offset, length);
+        } catch (IOException e) {
+            throw new StoreException("cannot release " + length + " bytes of " + describe(spec) + ": " + e.getMessage(), e);
         }
     }
 

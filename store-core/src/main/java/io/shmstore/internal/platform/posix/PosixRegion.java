@@ -220,6 +220,16 @@ final class PosixRegion extends AbstractRegion {
         }
     }
 
+    @Override
+    public void reserve(long offset, long length) {
+        backend.reserve(spec, file, ObjectHeader.HEADER_LENGTH + offset, length);
+    }
+
+    @Override
+    public boolean release(long offset, long length) {
+        return backend.release(spec, file, ObjectHeader.HEADER_LENGTH + offset, length);
+    }
+
     /** The user area's first bytes, mapped for a mutex or event word; unmapped on close by the caller. */
     Mapping mapControlWord() {
         return map(0, Math.min(size(), backend.files().pageSize()), Access.READ_WRITE);

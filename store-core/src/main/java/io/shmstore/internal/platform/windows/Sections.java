@@ -258,7 +258,8 @@ final class Sections {
             throw Win32Errors.forObject(Win32.lastError(), spec, "cannot initialise");
         }
         try {
-            spec.initializer().initialize(Pointer.nativeValue(whole) + ObjectHeader.HEADER_LENGTH, spec.userSize(), objectId);
+            spec.initializer().initialize(Pointer.nativeValue(whole) + ObjectHeader.HEADER_LENGTH, spec.userSize(), objectId,
+                    WindowsRegion.COMMITTED);
         } finally {
             unmapQuietly(whole);
         }

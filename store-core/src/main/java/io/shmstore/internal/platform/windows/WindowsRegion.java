@@ -6,6 +6,7 @@ import com.sun.jna.platform.win32.WinError;
 import com.sun.jna.platform.win32.WinNT;
 import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.internal.platform.Mapping;
+import io.shmstore.internal.platform.Reservations;
 import io.shmstore.internal.platform.ObjectHeader;
 import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.internal.platform.AbstractRegion;
@@ -32,6 +33,32 @@ final class WindowsRegion extends AbstractRegion {
      * Maps from the offset rounded down to the allocation granularity, as {@code MapViewOfFile}
      * requires; the header is 16 KiB, so even offset 0 of the user area is usually inside a view.
      */
+    /**
+     * Sections are created committed ({@code SEC_COMMIT}) in full, sparse or not: every range is already
+     * backed, and none can be given back while the section exists.
+     */
+    static final Reservations COMMITTED = new Reservations() {
+        @Override
+        public void reserve(long offset, long length) {
+            // committed at creation
+        }
+
+        @Override
+        public boolean release(long offset, long length) {
+            return false;
+        }
+    };
+
+    @Override
+    public void reserve(long offset, long length) {
+        COMMITTED.reserve(offset, length);
+    }
+
+    @Override
+    public boolean release(long offset, long length) {
+        return COMMITTED.release(offset, length);
+    }
+
     @Override
     public Mapping map(long offset, long length, Access viewAccess) {
         boolean writable = viewAccess == Access.READ_WRITE;
