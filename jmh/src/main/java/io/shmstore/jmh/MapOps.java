@@ -20,7 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The map operations compared across implementations, on the same data: {@code entries} keys like
  * {@code key-0001234} with {@code valueSize}-byte values, keys chosen at random. Subclasses fix the
- * thread count ({@link MapBenchmark1T}, {@link MapBenchmark2T}); both run in one JMH run.
+ * thread count ({@link MapBenchmark1T}, {@link MapBenchmark2T}) or the mode and warm-up
+ * ({@link MapTail1T}, {@link MapTail2T}); all run in one JMH run.
+ *
+ * <p>At 5,000,000 entries every peer fits in memory (under 2 GB of store each, one trial at a time),
+ * but the set-up's fill and read of every key take from a few seconds (the heap, LMDB) to about 40 s
+ * (MapDB) per trial.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
@@ -32,7 +37,7 @@ public abstract class MapOps {
     @Param({"100", "1024"})
     public int valueSize;
 
-    @Param({"100000"})
+    @Param({"100000", "5000000"})
     public int entries;
 
     private Path dir;
@@ -62,12 +67,9 @@ public abstract class MapOps {
     public void setUp() throws Exception {
         dir = Scratch.freshShmDir();
         map = KeyValue.open(impl, dir, entries, valueSize);
-        keys = new String[entries];
+        keys = keys(entries);
         value = new byte[valueSize];
-        for (int i = 0; i < entries; i++) {
-            keys[i] = key("key-", i, 7);
-        }
-        map.fill(keys, value);
+        map.fill(keys, i -> value);
         // one read of every key, the same for every implementation: compiles the read path and touches
         // every page from this process before the warm-up iteration starts
         for (String k : keys) {
@@ -94,6 +96,18 @@ public abstract class MapOps {
             c[i] = (char) ('0' + v % 10);
         }
         return new String(c);
+    }
+
+    /** The data's keys, {@code key-0000000} to {@code entries - 1}: 11 bytes each, up to 10,000,000 keys. */
+    static String[] keys(int entries) {
+        if (entries > 10_000_000) {
+            throw new IllegalArgumentException("entries " + entries + ": the keys have 7 digits, so at most 10,000,000");
+        }
+        String[] keys = new String[entries];
+        for (int i = 0; i < entries; i++) {
+            keys[i] = key("key-", i, 7);
+        }
+        return keys;
     }
 
     private String randomKey() {

@@ -8,13 +8,33 @@ import java.nio.file.Path;
 
 /** Chronicle Map persisted to a file in the shm directory, as its users share it between processes. */
 final class ChronicleMapKeyValue extends ConcurrentMapKeyValue {
-    private final Path file;
+    private static final String FILE = "chronicle-map.dat";
 
-    ChronicleMapKeyValue(Path dir, int entries, int valueSize) throws IOException {
+    private final Path file;
+    private final boolean maker;
+
+    private ChronicleMapKeyValue(Path file, int entries, int valueSize, boolean maker) throws IOException {
+        // the same builder makes the file or, where it exists, opens it
         super(ChronicleMap.of(String.class, byte[].class).name("bench").entries(entries)
-                .averageKey("key-0001234").averageValueSize(valueSize)
-                .createPersistedTo(dir.resolve("chronicle-map.dat").toFile()));
-        file = dir.resolve("chronicle-map.dat");
+                .averageKey("key-0001234").averageValueSize(valueSize).createPersistedTo(file.toFile()));
+        this.file = file;
+        this.maker = maker;
+    }
+
+    static ChronicleMapKeyValue create(Path dir, int entries, int valueSize) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (Files.exists(file)) {
+            throw new IOException(file + " exists already: each trial makes its map in a fresh directory");
+        }
+        return new ChronicleMapKeyValue(file, entries, valueSize, true);
+    }
+
+    static ChronicleMapKeyValue attach(Path dir, int entries, int valueSize) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            throw new IOException("no Chronicle Map at " + file + " to open");
+        }
+        return new ChronicleMapKeyValue(file, entries, valueSize, false);
     }
 
     @Override
@@ -30,6 +50,8 @@ final class ChronicleMapKeyValue extends ConcurrentMapKeyValue {
     @Override
     public void close() throws IOException {
         ((ChronicleMap<String, byte[]>) map).close();
-        Files.deleteIfExists(file);
+        if (maker) {
+            Files.deleteIfExists(file);
+        }
     }
 }

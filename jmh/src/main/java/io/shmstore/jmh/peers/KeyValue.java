@@ -1,6 +1,8 @@
 package io.shmstore.jmh.peers;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.IntFunction;
 
 /**
  * What the comparison measures, over each implementation: a map from string keys to byte-array values
@@ -16,10 +18,13 @@ public interface KeyValue extends AutoCloseable {
 
     void put(String key, byte[] value);
 
-    /** Puts {@code value} under every key: the set-up's fill, in one transaction where there are any. */
-    default void fill(String[] keys, byte[] value) {
-        for (String k : keys) {
-            put(k, value);
+    /**
+     * Puts {@code values.apply(i)} under {@code keys[i]}, for every key: the set-up's fill, in as few
+     * transactions as the implementation allows where there are any.
+     */
+    default void fill(String[] keys, IntFunction<byte[]> values) {
+        for (int i = 0; i < keys.length; i++) {
+            put(keys[i], values.apply(i));
         }
     }
 
@@ -30,17 +35,20 @@ public interface KeyValue extends AutoCloseable {
     /** Atomically adds one to the long in the value's first 8 bytes; returns the new value. */
     long increment(String key);
 
-    /** Releases the implementation's memory and removes its files. */
+    /**
+     * Releases the implementation's memory and, where this process made the store ({@link #open}),
+     * removes its files; a store {@link #attach attached} to stays for its maker.
+     */
     @Override
     void close() throws IOException;
 
     /** The implementation named by the benchmark parameter, in {@code dir}, sized for the data. */
-    static KeyValue open(String impl, java.nio.file.Path dir, int entries, int valueSize) throws Exception {
+    static KeyValue open(String impl, Path dir, int entries, int valueSize) throws Exception {
         switch (impl) {
             case "shmstore":
-                return new ShmStoreKeyValue(entries, valueSize);
+                return ShmStoreKeyValue.create(entries, valueSize);
             case "chronicle-map":
-                return new ChronicleMapKeyValue(dir, entries, valueSize);
+                return ChronicleMapKeyValue.create(dir, entries, valueSize);
             case "lmdb":
                 return new LmdbKeyValue(dir, entries, valueSize);
             case "mapdb":
@@ -49,6 +57,23 @@ public interface KeyValue extends AutoCloseable {
                 return new HeapKeyValue();
             default:
                 throw new IllegalArgumentException("unknown impl " + impl);
+        }
+    }
+
+    /**
+     * The store that {@link #open} made in {@code dir}, opened from another process: how the peers that
+     * are shared between processes through a name or a file (ShmStore, Chronicle Map) are used by a
+     * second JVM. The others are not opened this way.
+     */
+    static KeyValue attach(String impl, Path dir, int entries, int valueSize) throws IOException {
+        switch (impl) {
+            case "shmstore":
+                return ShmStoreKeyValue.attach();
+            case "chronicle-map":
+                return ChronicleMapKeyValue.attach(dir, entries, valueSize);
+            default:
+                throw new IllegalArgumentException(impl + " is not opened from a second process here:"
+                        + " use shmstore or chronicle-map");
         }
     }
 

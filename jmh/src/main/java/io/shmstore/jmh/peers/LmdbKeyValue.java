@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
 
 /**
  * LMDB through lmdbjava, with {@code MDB_NOSYNC} (no fsync per commit, as a cache would run it), in a
@@ -21,6 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * each thread keeps one read transaction and renews it per read, LMDB's fast path for reads.
  */
 final class LmdbKeyValue implements KeyValue {
+    private static final int FILL_BATCH = 100_000;
+
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> db;
     private final Path file;
@@ -83,13 +86,19 @@ final class LmdbKeyValue implements KeyValue {
         db.put(key(key), value(value));
     }
 
+    /**
+     * In transactions of {@value #FILL_BATCH} puts: one transaction for millions of entries would pass
+     * the pages a write transaction may dirty and fail with {@code MDB_TXN_FULL}.
+     */
     @Override
-    public void fill(String[] keys, byte[] value) {
-        try (Txn<ByteBuffer> txn = env.txnWrite()) {
-            for (String k : keys) {
-                db.put(txn, key(k), value(value));
+    public void fill(String[] keys, IntFunction<byte[]> values) {
+        for (int from = 0; from < keys.length; from += FILL_BATCH) {
+            try (Txn<ByteBuffer> txn = env.txnWrite()) {
+                for (int i = from; i < Math.min(keys.length, from + FILL_BATCH); i++) {
+                    db.put(txn, key(keys[i]), value(values.apply(i)));
+                }
+                txn.commit();
             }
-            txn.commit();
         }
     }
 

@@ -2,10 +2,6 @@ package io.shmstore.jmh.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.ChartEncoder;
-import org.knowm.xchart.style.Styler;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,83 +14,129 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Turns a JMH JSON result file into BENCHMARKS.md's tables (each peer's time as a ratio to
- * ShmStore's) and a bar chart, so neither is written by hand.
+ * Turns JMH JSON result files, and {@code MemoryFootprint}'s JSON, into BENCHMARKS.md's tables (each
+ * peer's time as a ratio to ShmStore's), the issue's targets with what was measured, and bar charts, so
+ * none of them is written by hand.
  *
- * <pre>{@code java -cp jmh/target/benchmarks.jar io.shmstore.jmh.report.Report results.json chart.png > tables.md}</pre>
+ * <pre>{@code java -cp jmh/target/benchmarks.jar io.shmstore.jmh.report.Report results.json [more.json ...] chart.png > tables.md}</pre>
+ *
+ * <p>Every argument but the last is an input: a JMH result file (a JSON array), or a memory footprint
+ * file (an object of kind {@value Footprint#KIND}). The last is the chart of mean times; beside it go
+ * {@code <chart>-cross-process.png}, {@code <chart>-tails.png} and {@code <chart>-memory.png}, each
+ * where the inputs hold its figures.
  */
 public final class Report {
-    private static final String BASE = "shmstore";
-
-    /** One score: benchmark, its parameters other than impl, and impl. */
-    private record Row(String benchmark, String params, String impl, String mode, double score, String unit,
-                       Map<String, Double> percentiles, Map<String, Double> secondary) {
-    }
+    static final String BASE = "shmstore";
+    static final String PEER = "chronicle-map";
 
     private Report() {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: Report <jmh-result.json> <chart.png>");
+        if (args.length < 2 || !args[args.length - 1].endsWith(".png")) {
+            System.err.println("usage: Report <jmh-result.json | memory.json>... <chart.png>");
             System.exit(2);
         }
-        List<Row> rows = read(Path.of(args[0]));
+        List<Row> rows = new ArrayList<>();
+        List<Footprint> memory = new ArrayList<>();
+        for (int i = 0; i < args.length - 1; i++) {
+            read(Path.of(args[i]), rows, memory);
+        }
+        labels(rows);
+        Path png = Path.of(args[args.length - 1]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         tables(rows, out);
-        targets(rows, out);
-        chart(rows, Path.of(args[1]));
+        TailReport.table(rows, out);
+        CrossProcessReport.tables(rows, out);
+        MemoryReport.table(memory, out);
+        Targets.print(rows, memory, out);
+        MeanChart.draw(rows, png);
+        TailReport.chart(rows, sibling(png, "tails"));
+        CrossProcessReport.chart(rows, sibling(png, "cross-process"));
+        MemoryReport.chart(memory, sibling(png, "memory"));
     }
 
-    private static List<Row> read(Path json) throws IOException {
-        List<Row> rows = new ArrayList<>();
-        for (JsonNode r : new ObjectMapper().readTree(Files.readAllBytes(json))) {
+    private static Path sibling(Path png, String what) {
+        String name = png.getFileName().toString();
+        return png.resolveSibling(name.substring(0, name.length() - ".png".length()) + "-" + what + ".png");
+    }
+
+    private static void read(Path json, List<Row> rows, List<Footprint> memory) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        JsonNode doc = mapper.readTree(Files.readAllBytes(json));
+        if (doc.isObject()) {
+            if (!Footprint.KIND.equals(doc.path("kind").asText())) {
+                throw new IOException(json + " is neither a JMH result file nor a memory footprint file");
+            }
+            for (JsonNode f : doc.get("results")) {
+                memory.add(mapper.treeToValue(f, Footprint.class));
+            }
+            return;
+        }
+        for (JsonNode r : doc) {
             String name = r.get("benchmark").asText();
             String bench = name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1);
-            JsonNode params = r.path("params");
-            String impl = params.has("impl") ? params.get("impl").asText() : params.has("codec")
-                    ? "shmstore/" + params.get("codec").asText() : params.has("consumer") ? params.get("consumer").asText() : "";
-            StringBuilder other = new StringBuilder();
-            params.fieldNames().forEachRemaining(f -> {
-                if (!f.equals("impl") && !f.equals("entries")) {
-                    other.append(other.length() == 0 ? "" : ", ").append(f).append('=').append(params.get(f).asText());
-                }
-            });
+            Map<String, String> params = new LinkedHashMap<>();
+            r.path("params").properties().forEach(p -> params.put(p.getKey(), p.getValue().asText()));
+            String impl = params.containsKey("impl") ? params.get("impl") : params.containsKey("codec")
+                    ? "shmstore/" + params.get("codec") : params.getOrDefault("consumer", "");
             JsonNode primary = r.get("primaryMetric");
             Map<String, Double> pct = new LinkedHashMap<>();
-            primary.path("scorePercentiles").fieldNames().forEachRemaining(
-                    p -> pct.put(p, primary.get("scorePercentiles").get(p).asDouble()));
+            primary.path("scorePercentiles").properties().forEach(p -> pct.put(p.getKey(), p.getValue().asDouble()));
             Map<String, Double> secondary = new LinkedHashMap<>();
-            r.path("secondaryMetrics").fieldNames().forEachRemaining(
-                    m -> secondary.put(m, r.get("secondaryMetrics").get(m).get("score").asDouble()));
-            rows.add(new Row(bench + " (" + r.get("threads").asInt() + "t)", other.toString(), impl, r.get("mode").asText(),
+            r.path("secondaryMetrics").properties().forEach(m -> secondary.put(m.getKey(), m.getValue().get("score").asDouble()));
+            rows.add(new Row(bench + " (" + r.get("threads").asInt() + "t)", bench.substring(0, bench.indexOf('.')),
+                    bench.substring(bench.indexOf('.') + 1), params, "", impl, r.get("mode").asText(),
                     primary.get("score").asDouble(), primary.get("scoreUnit").asText(), pct, secondary));
         }
-        return rows;
+    }
+
+    /**
+     * Gives each row its label: its parameters but the implementation, and but the entries where every
+     * row has the same number of them.
+     */
+    private static void labels(List<Row> rows) {
+        boolean oneSize = rows.stream().map(r -> r.param("entries")).filter(e -> !e.isEmpty()).distinct().count() <= 1;
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            String label = r.params().entrySet().stream()
+                    .filter(p -> !p.getKey().equals("impl") && !(oneSize && p.getKey().equals("entries")))
+                    .map(p -> p.getKey() + "=" + p.getValue()).collect(Collectors.joining(", "));
+            rows.set(i, new Row(r.benchmark(), r.type(), r.method(), r.params(), label, r.impl(), r.mode(), r.score(),
+                    r.unit(), r.percentiles(), r.secondary()));
+        }
     }
 
     /**
      * The mode whose scores the ratio table and chart use: average time when the run measured it, else
      * sample mode (whose score is also the mean time per operation).
      */
-    private static String meanMode(List<Row> rows) {
+    static String meanMode(List<Row> rows) {
         return rows.stream().anyMatch(r -> r.mode().equals("avgt")) ? "avgt" : "sample";
+    }
+
+    /** The rows of the mean-time comparison: neither the tails' own runs nor the throughputs. */
+    static boolean meanRow(Row r, String mean) {
+        return r.mode().equals(mean) && !TailReport.isTail(r);
     }
 
     private static void tables(List<Row> rows, PrintStream out) {
         String mean = meanMode(rows);
         Set<String> impls = new LinkedHashSet<>();
-        rows.stream().filter(r -> r.mode().equals(mean)).forEach(r -> impls.add(r.impl()));
+        rows.stream().filter(r -> meanRow(r, mean)).forEach(r -> impls.add(r.impl()));
+        if (impls.isEmpty()) {
+            return;
+        }
         out.println("| benchmark | params | " + String.join(" | ", impls) + " |");
         out.println("|---|---|" + "---|".repeat(impls.size()));
         Map<String, Map<String, Row>> byCase = new LinkedHashMap<>();
         for (Row r : rows) {
-            if (r.mode().equals(mean)) {
-                byCase.computeIfAbsent(r.benchmark() + "|" + r.params(), k -> new LinkedHashMap<>()).put(r.impl(), r);
+            if (meanRow(r, mean)) {
+                byCase.computeIfAbsent(r.benchmark() + "|" + r.label(), k -> new LinkedHashMap<>()).put(r.impl(), r);
             }
         }
         for (Map.Entry<String, Map<String, Row>> c : byCase.entrySet()) {
@@ -112,141 +154,34 @@ public final class Report {
             }
             out.println(line);
         }
-        out.println();
-        out.println("Sample mode, percentiles:");
-        out.println();
-        out.println("| benchmark | params | impl | p50 | p99 | p99.9 | unit |");
-        out.println("|---|---|---|---|---|---|---|");
-        for (Row r : rows) {
-            if (r.mode().equals("sample")) {
-                out.printf(Locale.ROOT, "| %s | %s | %s | %,.2f | %,.2f | %,.2f | %s |%n", r.benchmark(), r.params(), r.impl(),
-                        r.percentiles().getOrDefault("50.0", Double.NaN), r.percentiles().getOrDefault("99.0", Double.NaN),
-                        r.percentiles().getOrDefault("99.9", Double.NaN), r.unit());
-            }
-        }
-        out.println();
-        out.println("Allocation (`-prof gc`, bytes per operation), where measured:");
-        out.println();
-        out.println("| benchmark | params | impl | B/op |");
-        out.println("|---|---|---|---|");
-        for (Row r : rows) {
-            Double alloc = r.secondary().get("gc.alloc.rate.norm");
-            if (alloc != null && r.mode().equals(mean)) {
-                out.printf(Locale.ROOT, "| %s | %s | %s | %,.1f |%n", r.benchmark(), r.params(), r.impl(), alloc);
-            }
-        }
-    }
-
-    /**
-     * The targets of the benchmark issue, each with what this run measured and whether it met it: the
-     * mean ratios to Chronicle Map (the p50 ratio beside them, since means on a shared machine carry
-     * its tails), {@code getUsing}'s allocation, and the round trip's median.
-     */
-    private static void targets(List<Row> rows, PrintStream out) {
-        String mean = meanMode(rows);
-        out.println();
-        out.println("Targets, as measured in this run:");
-        out.println();
-        out.println("| target | measured | met |");
-        out.println("|---|---|---|");
-        ratioTarget(rows, mean, "MapBenchmark1T.get (1t)", "`get`, one thread", 0.5, out);
-        ratioTarget(rows, mean, "MapBenchmark2T.get (2t)", "`get`, two threads", 0.4, out);
-        ratioTarget(rows, mean, "MapBenchmark1T.put (1t)", "`put`, one thread", 0.7, out);
-        ratioTarget(rows, mean, "MapBenchmark2T.put (2t)", "`put`, two threads", 0.7, out);
-        for (String codec : List.of("bytes", "marshallable")) {
-            find(rows, mean, "StoreCodecBenchmark.getUsing (1t)", "shmstore/" + codec)
-                    .filter(r -> r.secondary().containsKey("gc.alloc.rate.norm"))
-                    .ifPresent(r -> {
-                        double b = r.secondary().get("gc.alloc.rate.norm");
-                        // JMH's own bookkeeping shows as a few hundredths of a byte per operation
-                        out.printf(Locale.ROOT, "| `getUsing`, %s codec: 0 B/op | %.2f B/op | %s |%n", codec, b, b < 0.5 ? "yes" : "no");
-                    });
-        }
-        roundTripTarget(rows, "spin", "spinning", 2, out);
-        roundTripTarget(rows, "await", "sleeping (`await`)", 50, out);
-    }
-
-    private static void ratioTarget(List<Row> rows, String mean, String benchmark, String what, double target,
-                                    PrintStream out) {
-        Optional<Row> shm = find(rows, mean, benchmark, BASE);
-        Optional<Row> cm = find(rows, mean, benchmark, "chronicle-map");
-        if (shm.isEmpty() || cm.isEmpty()) {
-            return;
-        }
-        double ratio = shm.get().score() / cm.get().score();
-        String p50 = find(rows, "sample", benchmark, BASE).flatMap(s -> find(rows, "sample", benchmark, "chronicle-map")
-                .map(c -> String.format(Locale.ROOT, "; p50 %.2f×", s.percentiles().getOrDefault("50.0", Double.NaN)
-                        / c.percentiles().getOrDefault("50.0", Double.NaN)))).orElse("");
-        out.printf(Locale.ROOT, "| %s: at most %.1f× Chronicle Map's time | %.2f× (%,.0f against %,.0f %s)%s | %s |%n", what,
-                target, ratio, shm.get().score(), cm.get().score(), shm.get().unit(), p50,
-                ratio <= target ? "yes" : String.format(Locale.ROOT, "no, %.2f× over", ratio / target));
-    }
-
-    private static void roundTripTarget(List<Row> rows, String consumer, String what, double micros, PrintStream out) {
-        find(rows, "sample", "RoundTripBenchmark.roundTrip (1t)", consumer).ifPresent(r -> {
-            double p50 = toMicros(r.percentiles().getOrDefault("50.0", Double.NaN), r.unit());
-            out.printf(Locale.ROOT, "| round trip p50, %s consumer: under %.0f µs | %.2f µs | %s |%n", what, micros, p50,
-                    p50 < micros ? "yes" : "no");
-        });
-    }
-
-    private static double toMicros(double value, String unit) {
-        switch (unit) {
-            case "ns/op":
-                return value / 1000;
-            case "us/op":
-                return value;
-            case "ms/op":
-                return value * 1000;
-            default:
-                throw new IllegalArgumentException("unexpected unit " + unit);
-        }
-    }
-
-    /** The row of {@code impl} in {@code benchmark} and {@code mode}, with the default value size. */
-    private static Optional<Row> find(List<Row> rows, String mode, String benchmark, String impl) {
-        return rows.stream().filter(r -> r.mode().equals(mode) && r.benchmark().equals(benchmark) && r.impl().equals(impl)
-                && !r.params().contains("valueSize=1024")).findFirst();
-    }
-
-    /** Average time per operation, one group per benchmark and thread count, one bar per implementation. */
-    private static void chart(List<Row> rows, Path png) throws IOException {
-        CategoryChart chart = new CategoryChartBuilder().width(1400).height(700)
-                .title("Average time per operation (ns, log scale; lower is better)").xAxisTitle("operation")
-                .yAxisTitle("ns/op").build();
-        chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
-        chart.getStyler().setXAxisLabelRotation(20);
-        Map<String, Map<String, Double>> series = new LinkedHashMap<>();
-        List<String> categories = new ArrayList<>();
-        String mean = meanMode(rows);
-        for (Row r : rows) {
-            if (r.mode().equals(mean) && r.unit().equals("ns/op") && !r.params().contains("valueSize=1024")
-                    && r.benchmark().startsWith("MapBenchmark")) {
-                String cat = r.benchmark().replace("MapBenchmark1T.", "").replace("MapBenchmark2T.", "");
-                if (!categories.contains(cat)) {
-                    categories.add(cat);
+        if (rows.stream().anyMatch(r -> r.mode().equals("sample") && !TailReport.isTail(r))) {
+            out.println();
+            out.println("Sample mode, percentiles (the map operations' tails only after the long warm-up: `MapTail1T`/`MapTail2T`):");
+            out.println();
+            out.println("| benchmark | params | impl | p50 | p99 | p99.9 | unit |");
+            out.println("|---|---|---|---|---|---|---|");
+            for (Row r : rows) {
+                if (r.mode().equals("sample") && !TailReport.isTail(r)) {
+                    // the comparison's own warm-up is too short for its tails (BENCHMARKS.md, "Tail latency")
+                    boolean tails = !r.type().startsWith("MapBenchmark");
+                    out.printf(Locale.ROOT, "| %s | %s | %s | %,.2f | %s | %s | %s |%n", r.benchmark(), r.label(), r.impl(),
+                            r.percentile("50.0"), tails ? String.format(Locale.ROOT, "%,.2f", r.percentile("99.0")) : "",
+                            tails ? String.format(Locale.ROOT, "%,.2f", r.percentile("99.9")) : "", r.unit());
                 }
-                series.computeIfAbsent(r.impl(), k -> new LinkedHashMap<>()).put(cat, r.score());
             }
         }
-        if (categories.isEmpty()) {
-            return;
-        }
-        double min = Double.MAX_VALUE;
-        double max = 1;
-        for (Map.Entry<String, Map<String, Double>> s : series.entrySet()) {
-            List<Double> ys = new ArrayList<>();
-            for (String c : categories) {
-                double y = Math.max(1.0, s.getValue().getOrDefault(c, 1.0));
-                ys.add(y);
-                min = Math.min(min, y);
-                max = Math.max(max, y);
+        if (rows.stream().anyMatch(r -> r.secondary().containsKey("gc.alloc.rate.norm") && meanRow(r, mean))) {
+            out.println();
+            out.println("Allocation (`-prof gc`, bytes per operation), where measured:");
+            out.println();
+            out.println("| benchmark | params | impl | B/op |");
+            out.println("|---|---|---|---|");
+            for (Row r : rows) {
+                Double alloc = r.secondary().get("gc.alloc.rate.norm");
+                if (alloc != null && meanRow(r, mean)) {
+                    out.printf(Locale.ROOT, "| %s | %s | %s | %,.1f |%n", r.benchmark(), r.label(), r.impl(), alloc);
+                }
             }
-            chart.addSeries(s.getKey(), categories, ys);
         }
-        chart.getStyler().setYAxisMin(Math.max(1, Math.pow(10, Math.floor(Math.log10(min)))));
-        chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(max))));
-        ChartEncoder.saveChart(chart, png.toString(), "png");
     }
 }
