@@ -174,9 +174,11 @@ class GrowthTest {
                 long next = 0;
                 // the puts in flight at earlier kills that did not happen
                 java.util.Set<Long> neverHappened = new java.util.HashSet<>();
-                // five kills, each at the first or second growth of a new writer: about ten growths of
-                // a store that may grow to sixteen times its entries
-                for (int k = 0; k < 5; k++, kills++) {
+                // at least five kills, each at the first or second growth of a new writer, and more (up to
+                // twenty) until one lands inside a growth: a data growth reserves a sixteenth more pages
+                // and is over in tens of microseconds, a table growth rehashes and takes milliseconds
+                int landedBefore = inside;
+                for (int k = 0; k < 5 || (inside == landedBefore && k < 20); k++, kills++) {
                     long lastAck = next - 1;
                     long growthsAtStart;
                     long announced;

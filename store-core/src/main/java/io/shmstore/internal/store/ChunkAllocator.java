@@ -65,30 +65,38 @@ final class ChunkAllocator {
     }
 
     /**
-     * The first chunk of a free run of {@code need} chunks among {@code chunks}, or -1. Whole bitmap
-     * words that are full are skipped 64 chunks at a time, so a nearly full segment costs a word read per
-     * 64 chunks.
+     * The first chunk of a free run of {@code need} chunks among {@code chunks}, or -1, searching from
+     * the cursor and wrapping once. Whole bitmap words that are full are
+     * skipped 64 chunks at a time and free ones counted 64 at a time, so a nearly full segment costs a
+     * word read per 64 chunks.
      */
     int findRun(int need, int chunks) {
         if (chunks <= 0) {
             return -1;
         }
-        int cursor = Math.floorMod(MEMORY.readInt(header + SegmentLayout.CURSOR_OFFSET), chunks);
+        int c = Math.floorMod(MEMORY.readInt(header + SegmentLayout.CURSOR_OFFSET), chunks);
         int run = 0;
-        int start = cursor;
-        int c = cursor;
-        for (long scanned = 0; scanned < (long) chunks + need; ) {
+        int start = c;
+        long budget = (long) chunks + need;
+        for (long scanned = 0; scanned < budget; ) {
             if (c >= chunks) {
                 c = 0;
                 run = 0;
                 start = 0;
             }
-            if ((c & 63) == 0 && c + 64 <= chunks && MEMORY.readLong(bitmap + (c >>> 6) * 8L) == -1L) {
-                run = 0;
-                c += 64;
-                start = c;
-                scanned += 64;
-                continue;
+            if ((c & 63) == 0 && c + 64 <= chunks) {
+                long word = MEMORY.readLong(bitmap + (c >>> 6) * 8L);
+                if (word == -1L || word == 0L) {
+                    if (word == -1L) {
+                        run = 0;
+                        start = c + 64;
+                    } else if ((run += 64) >= need) {
+                        return start;
+                    }
+                    c += 64;
+                    scanned += 64;
+                    continue;
+                }
             }
             if (used(c)) {
                 run = 0;
@@ -100,6 +108,11 @@ final class ChunkAllocator {
             scanned++;
         }
         return -1;
+    }
+
+    /** Moves the cursor to {@code chunk}, where the next search starts (the first chunk a growth added). */
+    void moveCursor(int chunk) {
+        MEMORY.writeInt(header + SegmentLayout.CURSOR_OFFSET, chunk);
     }
 
     boolean used(int chunk) {

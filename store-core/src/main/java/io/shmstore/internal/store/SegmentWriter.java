@@ -23,7 +23,7 @@ import java.util.function.LongPredicate;
  *   <li><b>Space</b>: when no run of chunks is free or the table is {@link Sizing#MAX_LOAD} full,
  *       expired entries are purged; then under {@link FullPolicy#EVICT} the oldest-written of eight
  *       sampled entries is evicted, repeatedly, and under {@code REJECT} the segment grows (data by a
- *       quarter, the table by a half), within its room and the store's cap on reserved bytes; past those
+ *       sixteenth and at least a page, the table by a half), within its room and the store's cap on reserved bytes; past those
  *       the insert fails with {@link StoreFullException}. An {@code EVICT} segment grows only for an
  *       entry that eviction cannot make room for.</li>
  *   <li><b>Growth is crash-safe</b>: pages are reserved before a larger chunk count is published
@@ -264,6 +264,7 @@ final class SegmentWriter {
             chunk = chunks.findRun(need, reserved);
         }
         while (chunk < 0 && growData(need)) {
+            chunks.moveCursor(reserved);
             reserved = chunks.chunks();
             chunk = chunks.findRun(need, reserved);
         }
@@ -276,13 +277,13 @@ final class SegmentWriter {
     }
 
     /**
-     * Reserves a quarter more data (at least {@code need} chunks and a page), within the data part's
+     * Reserves a sixteenth more data (at least {@code need} chunks and a page), within the data part's
      * room and the store's cap; false when neither allows any more. The pages are reserved before the
      * larger count is published.
      */
     private boolean growData(int need) {
         int reserved = chunks.chunks();
-        long target = Math.min(config.maxChunks(), reserved + Math.max(need, Math.max(reserved / 4, MIN_GROWTH_CHUNKS)));
+        long target = Math.min(config.maxChunks(), reserved + Math.max(need, Math.max(reserved / 16, MIN_GROWTH_CHUNKS)));
         if (target <= reserved) {
             return false;
         }
