@@ -81,8 +81,11 @@ public final class MemoryView implements AutoCloseable {
 
     /**
      * Sleeps while the 4-byte int at {@code offset} of this view equals {@code expected}, for at most
-     * {@code timeout} — the portable form of a futex wait (Windows' {@code WaitOnAddress}, across
-     * processes). May return early; callers re-check. Works on read-only views.
+     * {@code timeout}: the portable form of a futex wait, across processes. May return early; callers
+     * re-check. Works on read-only views. On Linux it is a futex wait, woken within microseconds by
+     * {@link #wakeAll}. Elsewhere it polls with a back-off of up to 1 ms, and on Windows each sleep
+     * lasts at least one timer tick (1 to 15.6 ms): Windows' {@code WaitOnAddress} is not an
+     * alternative, as it wakes only threads of the same process.
      */
     public void waitWhileEquals(long offset, int expected, Duration timeout) {
         checkOpen();

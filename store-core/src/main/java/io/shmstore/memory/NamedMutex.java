@@ -28,12 +28,16 @@ import java.util.Set;
  * }</pre>
  *
  * <ul>
- *   <li>Uncontended acquire and release are one CAS each on a word in shared memory, no system call.</li>
+ *   <li>On POSIX, uncontended acquire and release are one CAS each on a word in shared memory, no
+ *       system call. On Windows a named mutex is a kernel mutex: each acquire and release is a system
+ *       call, contended or not ({@link Capabilities#uncontendedLockWithoutSystemCall()}).</li>
  *   <li>The owner is a thread of a process identified by pid and start time; a recycled pid is not
  *       mistaken for it, and a killed process that its parent has not reaped yet counts as dead.</li>
- *   <li>Waiters spin briefly, then sleep (a futex on Linux, a bounded back-off elsewhere) and check the
- *       owner's liveness at least every 10 ms: a dead owner is detected well within 100 ms and the
- *       next waiter gets {@link Ownership#ABANDONED}.</li>
+ *   <li>On Linux waiters spin briefly, then sleep on a futex and check the owner's liveness at least
+ *       every 10 ms: a dead owner is detected well within 100 ms and the next waiter gets
+ *       {@link Ownership#ABANDONED}; a release wakes a sleeper within microseconds. On Windows waiters
+ *       sleep in the kernel's wait, which a release or the owner's death ends at once
+ *       ({@code WAIT_ABANDONED}). Elsewhere they poll with a back-off of at most 1 ms.</li>
  *   <li>Not reentrant: acquiring it again from the owning thread throws {@link IllegalStateException}.</li>
  * </ul>
  *
@@ -109,14 +113,17 @@ public final class NamedMutex implements AutoCloseable {
 
     /**
      * True when an owner that has died still holds the mutex: the next acquirer will get
-     * {@link Ownership#ABANDONED}. False when free or held by a live owner (and on Windows, which
-     * cannot tell without acquiring).
+     * {@link Ownership#ABANDONED}. False when free or held by a live owner.
      */
     public boolean isAbandoned() {
         return handle.isAbandoned();
     }
 
-    /** The owning process's pid, 0 when free or (on Windows) unknown. */
+    /**
+     * The owning process's pid, 0 when free. On Windows the owner records itself right after the kernel
+     * grants it the mutex, so for that instant a held mutex may still show 0 (or the pid of a previous
+     * owner that died holding it).
+     */
     public long ownerPid() {
         return handle.ownerPid();
     }
@@ -125,7 +132,11 @@ public final class NamedMutex implements AutoCloseable {
         return handle.name();
     }
 
-    /** Releases the mutex if the calling thread acquired it through this handle, then closes the handle; idempotent. */
+    /**
+     * Releases the mutex if the calling thread acquired it through this handle (not through another
+     * handle on the same name), then closes the handle; idempotent. A thread that holds the mutex
+     * through this handle when another thread closes it may still release it.
+     */
     @Override
     public void close() {
         handle.close();

@@ -40,8 +40,9 @@ import java.util.function.Consumer;
  *
  * <p>Memory-only mappings live in the shm directory ({@code /dev/shm} on Linux; see
  * {@code shmstore.dir}) and default to {@link Lifetime#UNTIL_LAST_CLOSE}; file-backed ones
- * ({@link #createBackedBy}) default to {@link Lifetime#PERSISTENT}. New objects are owner-only (0600)
- * unless {@link Builder#permissions} widens them. An existing object is opened only when it belongs to
+ * ({@link #createBackedBy}) default to {@link Lifetime#PERSISTENT}. New objects are owner-only (0600;
+ * on Windows a descriptor owned by the creating account that grants that account alone) unless
+ * {@link Builder#permissions} widens them. Where platforms differ, {@link #capabilities()} tells. An existing object is opened only when it belongs to
  * this process's user, to root, or to a user allowed with {@link Builder#trustOwner}; any other owner
  * gets {@link UntrustedOwnerException}. Names share one namespace with {@link NamedMutex} and
  * {@link NamedEvent}. A handle is thread-safe.
@@ -201,7 +202,20 @@ public final class SharedMemory implements AutoCloseable {
         region.close();
     }
 
-    /** Removes the name now, whatever the lifetime, and closes this handle; open views stay valid. */
+    /**
+     * Removes the name, whatever the lifetime, and closes this handle; open views stay valid.
+     *
+     * <p>On POSIX the name goes now: a new object may be created under it while other handles still
+     * map the old one. On Windows a memory-only mapping's name lasts until the last handle on it, in
+     * any process, closes ({@link Capabilities#destroyFreesTheName()} is false): until then it is
+     * marked destroyed, so {@link #open} fails with {@link io.shmstore.StoreNotFoundException} and
+     * {@link #create}/{@link #createOrOpen} with {@link io.shmstore.StoreExistsException} saying that
+     * it was destroyed and is still held open. Destroying a file-backed mapping while views of it are
+     * mapped may fail on Windows ({@link Capabilities#destroyWhileMapped()}).
+     *
+     * @throws io.shmstore.ReadOnlyStoreException through a read-only handle
+     * @throws IllegalStateException              when this handle is closed
+     */
     public void destroy() {
         region.destroy();
     }
@@ -308,7 +322,11 @@ public final class SharedMemory implements AutoCloseable {
          * reserved now; the caller reserves each range before writing it ({@link MemoryView#reserve}), and
          * may give ranges back ({@link MemoryView#release}). Unreserved ranges read as zeros. A store
          * that grows uses this. A write to an unreserved range may still succeed, and on a full file
-         * system fails with SIGBUS: reserve first. On Windows the whole size is committed at creation.
+         * system fails with SIGBUS: reserve first. On Windows a sparse memory-only mapping is a
+         * {@code SEC_RESERVE} section: nothing but its header is committed (charged against the commit
+         * limit) at creation, each reserved range is committed, and an unreserved range is not readable
+         * at all ({@link Capabilities#unreservedReadsAsZeros()}); a sparse file-backed mapping's file gets
+         * its whole size at creation there.
          */
         public Builder sparse() {
             if (sparse) {
@@ -389,6 +407,14 @@ public final class SharedMemory implements AutoCloseable {
      */
     public static java.util.List<NamedObjectInfo> list() {
         return Backends.current().list();
+    }
+
+    /**
+     * What the named-object model does on this platform where platforms differ (a persistent
+     * memory-only mapping, destroy while mapped, ...): see {@link Capabilities}.
+     */
+    public static Capabilities capabilities() {
+        return Backends.current().capabilities();
     }
 
     /** The backend in use ("linux", "posix-nio", "windows"), for diagnostics. */

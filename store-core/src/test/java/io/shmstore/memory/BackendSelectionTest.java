@@ -15,4 +15,16 @@ class BackendSelectionTest {
         assertThat(SharedMemory.backendName()).isEqualTo(expected);
         System.out.println("contract tests ran on the " + SharedMemory.backendName() + " backend");
     }
+
+    /** The per-platform promises of {@link Capabilities}, as its table states them. */
+    @Test
+    void eachBackendStatesWhatItCanDo() {
+        Capabilities expected = switch (SharedMemory.backendName()) {
+            case "linux" -> new Capabilities(true, true, true, true, true, true, true, true);
+            case "posix-nio" -> new Capabilities(true, true, true, true, true, false, true, true);
+            case "windows" -> new Capabilities(false, false, false, false, false, false, false, false);
+            default -> throw new AssertionError("unknown backend " + SharedMemory.backendName());
+        };
+        assertThat(SharedMemory.capabilities()).isEqualTo(expected);
+    }
 }

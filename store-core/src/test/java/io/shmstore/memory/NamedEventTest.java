@@ -42,6 +42,17 @@ class NamedEventTest {
     }
 
     @Test
+    void anAutoResetEventOpenedAsManualResetKeepsItsMode() {
+        try (NamedEvent e = NamedEvent.createOrOpen("auto-first", EventMode.AUTO_RESET);
+             NamedEvent other = NamedEvent.createOrOpen("auto-first", EventMode.MANUAL_RESET)) {
+            assertThat(other.mode()).as("the creator's mode wins").isEqualTo(EventMode.AUTO_RESET);
+            other.signal();
+            assertThat(e.await(Duration.ZERO)).isTrue();
+            assertThat(other.await(Duration.ofMillis(20))).as("reset by the first wait").isFalse();
+        }
+    }
+
+    @Test
     void aWaiterInAnotherProcessWakesOnSignal() {
         try (NamedEvent e = NamedEvent.createOrOpen("wake", EventMode.AUTO_RESET)) {
             List<Long> latenciesMicros = new ArrayList<>();

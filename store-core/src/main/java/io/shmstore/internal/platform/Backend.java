@@ -66,6 +66,9 @@ public interface Backend {
      */
     void checkUser(String user);
 
+    /** What this backend can do where backends differ; the same value on every call. */
+    io.shmstore.memory.Capabilities capabilities();
+
     ProcessProbe processes();
 
     Waiter waiter();

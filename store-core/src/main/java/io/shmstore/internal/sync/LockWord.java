@@ -41,8 +41,9 @@ import java.util.concurrent.TimeUnit;
  * bounded and a sleeper checks the owner's liveness (pid alive, not a zombie, same start tag, or for
  * this process, the owning thread alive) each time it wakes. A dead owner's word is replaced by CAS
  * {@code dead -> self}; the winner gets {@link Ownership#ABANDONED} and increments
- * {@code recoveries}. Detection takes at most one sleep, {@value #LIVENESS_CHECK_NANOS} ns, plus a
- * read of {@code /proc}.
+ * {@code recoveries}. Detection takes at most one sleep, {@value #LIVENESS_CHECK_NANOS} ns (on Windows
+ * at least a timer tick, see {@link BackoffWaiter}), plus one liveness query of the platform's
+ * {@link ProcessProbe} ({@code /proc} on Linux, a process handle on Windows).
  */
 public final class LockWord {
     public static final int OWNER_OFFSET = 0;
@@ -132,8 +133,7 @@ public final class LockWord {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 int pid = ProcessProbe.pidOf(w);
-                throw new LockTimeoutException("timed out after " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
-                        + " ms waiting for " + name + ", held by live process " + pid, pid);
+                throw new LockTimeoutException(timeoutMessage(name, timeoutNanos, pid), pid);
             }
             SharedAtomics.addInt(address + WAITERS_OFFSET, 1);
             try {
@@ -157,8 +157,7 @@ public final class LockWord {
     /** @throws IllegalMonitorStateException when the calling thread does not hold the lock */
     public void release() {
         if (local.owner != Thread.currentThread()) {
-            throw new IllegalMonitorStateException(name + " is not held by thread \"" + Thread.currentThread().getName()
-                    + "\"" + (local.owner == null ? "" : "; it is held by thread \"" + local.owner.getName() + "\""));
+            throw new IllegalMonitorStateException(notHeldMessage(name, local.owner));
         }
         local.owner = null;
         if (!releaseWord()) {
@@ -216,8 +215,35 @@ public final class LockWord {
 
     private void checkNotHeld() {
         if (local.owner == Thread.currentThread()) {
-            throw new IllegalStateException(name + " is already held by this thread; it is not reentrant");
+            throw new IllegalStateException(reentryMessage(name));
         }
+    }
+
+    /*
+     * The messages of the mutex contract, shared with the Windows backend's kernel mutexes so that a
+     * caller reads the same words on every platform.
+     */
+
+    /**
+     * "timed out after 100 ms waiting for mutex "x", held by live process 1234"; {@code pid} 0 when the
+     * owner has not recorded itself (on Windows, a holder that is not ShmStore, or one between its wait
+     * and its record).
+     */
+    public static String timeoutMessage(String name, long timeoutNanos, int pid) {
+        return "timed out after " + TimeUnit.NANOSECONDS.toMillis(Math.max(timeoutNanos, 0)) + " ms waiting for " + name
+                + (pid != 0 ? ", held by live process " + pid
+                : ", held by a live owner that has not recorded its process id yet");
+    }
+
+    /** The message of a release by a thread that does not hold the lock; {@code owner} is this process's holder, or null. */
+    public static String notHeldMessage(String name, Thread owner) {
+        return name + " is not held by thread \"" + Thread.currentThread().getName() + "\""
+                + (owner == null ? "" : "; it is held by thread \"" + owner.getName() + "\"");
+    }
+
+    /** The message of an acquire by the thread that holds the lock. */
+    public static String reentryMessage(String name) {
+        return name + " is already held by this thread; it is not reentrant";
     }
 
     private boolean isDead(long w) {

@@ -118,6 +118,12 @@ public final class PosixBackend implements Backend {
         return directory.get();
     }
 
+    /** Everything but releasing storage, which only the Linux file operations can do. */
+    @Override
+    public io.shmstore.memory.Capabilities capabilities() {
+        return new io.shmstore.memory.Capabilities(true, true, true, true, true, files instanceof LinuxFileOps, true, true);
+    }
+
     @Override
     public ProcessProbe processes() {
         return processes;

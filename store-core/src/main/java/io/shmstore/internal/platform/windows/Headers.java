@@ -19,6 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * returns, and a new file from the moment {@code CreateFile} does. Both start zero-filled, so the
  * creator writes every other field first and the magic last, with an ordered store; an opener that
  * still finds a zero magic waits for it, for at most {@link #READY_WAIT_NANOS}.
+ *
+ * <p>A sparse section ({@code SEC_RESERVE}) is visible before its creator has committed the header's
+ * pages, and reading an uncommitted page faults: so an opener asks {@code VirtualQuery} whether the
+ * header is committed before it reads the magic, and waits the same way while it is not.
  */
 final class Headers {
     /** How long an opener waits for a creator to finish the header: creation takes microseconds. */
@@ -51,6 +55,20 @@ final class Headers {
         ObjectHeader.check(a, spec, Names.quote(spec.displayName()), available);
     }
 
+    /**
+     * True when {@code destroy()} marked the object at {@code a}: on Windows a memory-only object's
+     * name lasts until its last handle closes, and this mark tells the processes that still find it
+     * that it is gone for good.
+     */
+    static boolean destroyed(long a) {
+        return MEMORY.readVolatileInt(a + ObjectHeader.STATE_OFFSET) == ObjectHeader.STATE_REMOVED;
+    }
+
+    /** Marks the object at {@code a} destroyed; it never becomes ready again. */
+    static void markDestroyed(long a) {
+        MEMORY.writeVolatileInt(a + ObjectHeader.STATE_OFFSET, ObjectHeader.STATE_REMOVED);
+    }
+
     static long userSize(long a) {
         return ObjectHeader.userSize(a);
     }
@@ -60,14 +78,14 @@ final class Headers {
     }
 
     /**
-     * The magic once it is non-zero. Zero means a creator is still writing; any other value is final
-     * (ours, or a foreign object's), so only zero is waited on.
+     * The magic once it is non-zero. Zero, or a header not committed yet, means a creator is still
+     * writing; any other value is final (ours, or a foreign object's), so only those are waited on.
      */
     private static long awaitMagic(long a, ObjectSpec spec) {
         long deadline = System.nanoTime() + READY_WAIT_NANOS;
         long pause = MIN_PAUSE_NANOS;
         long magic;
-        while ((magic = MEMORY.readVolatileLong(a + ObjectHeader.MAGIC_OFFSET)) == 0) {
+        while ((magic = Win32.committed(a) ? MEMORY.readVolatileLong(a + ObjectHeader.MAGIC_OFFSET) : 0) == 0) {
             if (System.nanoTime() - deadline >= 0) {
                 throw new IncompatibleStoreException(Names.quote(spec.displayName()) + " is not a ready ShmStore"
                         + " object: its header was still empty after " + TimeUnit.NANOSECONDS.toMillis(READY_WAIT_NANOS)

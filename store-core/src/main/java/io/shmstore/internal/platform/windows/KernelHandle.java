@@ -12,13 +12,28 @@ import com.sun.jna.platform.win32.WinNT;
 final class KernelHandle {
     private final WinNT.HANDLE handle;
     private final String what;
+    private final Runnable alsoOnClose;
     private int calls;
     private boolean closing;
 
     /** Takes over {@code handle}; {@code what} names its object in the "closed" message. */
     KernelHandle(WinNT.HANDLE handle, String what) {
+        this(handle, what, () -> { });
+    }
+
+    /** As {@link #KernelHandle(WinNT.HANDLE, String)}; {@code alsoOnClose} runs right after the handle closes. */
+    KernelHandle(WinNT.HANDLE handle, String what, Runnable alsoOnClose) {
         this.handle = handle;
         this.what = what;
+        this.alsoOnClose = alsoOnClose;
+    }
+
+    /**
+     * The handle, for a caller that holds a call started by {@link #enter()} that has not ended yet
+     * (a mutex's owner holds one for as long as it owns the mutex), so that the handle is open.
+     */
+    WinNT.HANDLE held() {
+        return handle;
     }
 
     /**
@@ -42,7 +57,7 @@ final class KernelHandle {
             last = closing && calls == 0;
         }
         if (last) {
-            Win32.close(handle);
+            closeNow();
         }
     }
 
@@ -57,7 +72,15 @@ final class KernelHandle {
             now = calls == 0;
         }
         if (now) {
+            closeNow();
+        }
+    }
+
+    private void closeNow() {
+        try {
             Win32.close(handle);
+        } finally {
+            alsoOnClose.run();
         }
     }
 

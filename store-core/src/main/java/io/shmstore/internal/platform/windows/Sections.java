@@ -5,14 +5,15 @@ import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinDef;
-import com.sun.jna.platform.win32.WinError;
 import com.sun.jna.platform.win32.WinNT;
 import io.shmstore.IncompatibleStoreException;
 import io.shmstore.StoreException;
 import io.shmstore.StoreExistsException;
 import io.shmstore.StoreNotFoundException;
+import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectHeader;
 import io.shmstore.internal.platform.ObjectSpec;
+import io.shmstore.internal.platform.Reservations;
 import io.shmstore.internal.sync.ProcessProbe;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.Lifetime;
@@ -23,8 +24,30 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Creating and opening the sections behind regions: named pagefile-backed sections for memory-only
- * objects, unnamed sections over a file for file-backed ones. Every method either returns a region
- * that owns the one section handle it made, or closes every handle it opened before throwing.
+ * objects, and named sections over the file for file-backed ones. Every method either returns a
+ * region that owns the one section handle it made, or closes every handle it opened before throwing.
+ *
+ * <p><b>Commit.</b> A memory-only section is created {@code SEC_COMMIT}, charged in full against the
+ * system's commit limit, unless the spec is sparse (a store that grows): then it is {@code SEC_RESERVE},
+ * charged nothing but its header at creation, and each range is committed when the caller reserves it
+ * ({@link WindowsRegion#reserve}); a committed page stays committed, in every view and process, until
+ * the section goes. So a sparse mapping's size is bounded by address space, not by the commit limit.
+ * Unlike POSIX, where an unreserved range reads as zeros, an unreserved range of a {@code SEC_RESERVE}
+ * section is not backed at all and faults when touched; the store reserves every range before it
+ * publishes it.
+ *
+ * <p><b>File-backed sections are named</b> {@code Local\shmstore!file.<volume>-<file index>}, after
+ * the file's identity rather than its path, so that every path and handle of one file finds the same
+ * section, and other programs can {@code OpenFileMapping} it. A read-write open creates it when no
+ * process has it any more; a read-only open uses it when it exists and makes an unnamed read-only
+ * section otherwise (a section's protection is fixed at creation, so a read-only opener must not create
+ * the named one). A section made by another account that this user may not open by name is replaced
+ * by an unnamed one over the file, which maps the same pages. The names contain {@code !}, which object
+ * names cannot, so no ShmStore name collides with them.
+ *
+ * <p>Longer than most classes here: memory-only and file-backed sections share the header protocol
+ * (initialise, attach, the destroyed mark) and its error handling, which splitting them by kind
+ * would write twice.
  */
 final class Sections {
     /** Rounds of create-then-open for a file that keeps being deleted between the two. */
@@ -34,6 +57,9 @@ final class Sections {
     private static final int STANDARD_INFO_BYTES = 32;
     /** Offset of {@code EndOfFile} in FILE_STANDARD_INFO, after {@code AllocationSize}. */
     private static final int END_OF_FILE_OFFSET = 8;
+
+    /** What the caller of {@link #attach} is doing, for what a destroyed object means to it. */
+    private enum Purpose { OPEN, CREATE_OR_OPEN }
 
     private final ProcessProbe processes;
 
@@ -47,6 +73,15 @@ final class Sections {
 
     WindowsRegion open(ObjectSpec spec, Access access) {
         return spec.fileBacked() ? openFile(spec, access) : openNamed(spec, access);
+    }
+
+    /** The kernel name of the section over the file {@code file} is a handle on. */
+    static String fileSectionName(WinNT.HANDLE file, ObjectSpec spec) {
+        String id = Win32.fileIdentity(file);
+        if (id == null) {
+            throw Win32Errors.forObject(Win32.lastError(), spec, "cannot read the identity of");
+        }
+        return "Local\\" + Names.FILE_PREFIX.replace('.', '!') + "file." + id;
     }
 
     /**
@@ -65,35 +100,41 @@ final class Sections {
         if (spec.lifetime() == Lifetime.PERSISTENT) {
             throw new UnsupportedOperationException("cannot create " + WindowsBackend.describe(spec)
                     + " with lifetime PERSISTENT: Windows removes a memory-only mapping when its last handle"
-                    + " closes and cannot keep it without one; back it by a file (createBackedBy) to persist it");
+                    + " closes and cannot keep it without one (SharedMemory.capabilities().persistentMemoryOnly()"
+                    + " is false here); back it by a file (createBackedBy) to persist it");
         }
         long total = ObjectHeader.HEADER_LENGTH + spec.userSize();
+        int protect = WinNT.PAGE_READWRITE | (spec.sparse() ? Win32.SEC_RESERVE : Win32.SEC_COMMIT);
         String kernelName = WindowsBackend.kernelName(spec.name());
         SecurityAttributes security = SecurityAttributes.of(spec, SecurityAttributes.Kind.SECTION);
         try {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 WinNT.HANDLE h = Kernel32.INSTANCE.CreateFileMapping(WinBase.INVALID_HANDLE_VALUE,
-                        security.attributes(), WinNT.PAGE_READWRITE, (int) (total >>> 32), (int) total, kernelName);
+                        security.attributes(), protect, (int) (total >>> 32), (int) total, kernelName);
                 int code = Win32.lastError();
                 if (Win32.invalid(h)) {
-                    if (code != WinError.ERROR_ACCESS_DENIED || !orOpen) {
+                    if (code == Win32Facts.NAME_HELD_BY_OTHER_TYPE) {
+                        throw Win32Errors.heldByOtherType(spec, !orOpen);
+                    }
+                    if (code != Win32Facts.ACCESS_DENIED) {
                         throw Win32Errors.forObject(code, spec, "cannot create");
                     }
+                    if (!orOpen) {
+                        throw Win32Errors.createDenied(spec);
+                    }
                     try {
-                        return openNamed(spec, Access.READ_WRITE);
+                        return openNamed(spec, Access.READ_WRITE, Purpose.CREATE_OR_OPEN);
                     } catch (StoreNotFoundException deleted) {
                         continue;
                     }
                 }
-                if (code != WinError.ERROR_ALREADY_EXISTS) {
+                if (code != Win32Facts.NAME_EXISTS) {
                     return initialise(spec, h);
                 }
                 if (!orOpen) {
-                    Win32.close(h);
-                    throw new StoreExistsException(WindowsBackend.describe(spec) + " already exists (Windows object "
-                            + kernelName + ")");
+                    throw taken(spec, h);
                 }
-                return attach(spec, WindowsOwners.checkExisting(h, spec), Access.READ_WRITE, -1);
+                return attach(spec, WindowsOwners.checkExisting(h, spec), Access.READ_WRITE, -1, Purpose.CREATE_OR_OPEN);
             }
         } finally {
             Reference.reachabilityFence(security);
@@ -101,24 +142,59 @@ final class Sections {
         throw Win32Errors.deniedThenGone(spec, MAX_ATTEMPTS);
     }
 
+    /**
+     * The exception for an exclusive create that found the name taken; closes {@code existing}. A
+     * mapping that was destroyed but is still held open elsewhere is told apart, since its creator
+     * may expect the name to be free.
+     */
+    private static StoreExistsException taken(ObjectSpec spec, WinNT.HANDLE existing) {
+        String kernelName = WindowsBackend.kernelName(spec.name());
+        Pointer view = Win32.mapView(existing, WinBase.FILE_MAP_READ, 0, ObjectHeader.HEADER_LENGTH);
+        try {
+            // a sparse section's header may not be committed yet: only a committed one can say destroyed
+            if (view != null && Win32.committed(Pointer.nativeValue(view)) && Headers.destroyed(Pointer.nativeValue(view))) {
+                return new StoreExistsException(lingering(spec));
+            }
+            return new StoreExistsException(WindowsBackend.describe(spec) + " already exists (Windows object "
+                    + kernelName + ")");
+        } finally {
+            unmapQuietly(view);
+            Win32.close(existing);
+        }
+    }
+
+    /** The message for a destroyed mapping whose name other handles still hold. */
+    static String lingering(ObjectSpec spec) {
+        return WindowsBackend.describe(spec) + " was destroyed, but its name lasts until every handle on it closes"
+                + " (Windows object " + WindowsBackend.kernelName(spec.name()) + "): another handle, in this or another"
+                + " process, still has it open, so the name cannot be created again yet; close those handles, or use"
+                + " another name (SharedMemory.capabilities().destroyFreesTheName() is false here)";
+    }
+
     private WindowsRegion openNamed(ObjectSpec spec, Access access) {
+        return openNamed(spec, access, Purpose.OPEN);
+    }
+
+    private WindowsRegion openNamed(ObjectSpec spec, Access access, Purpose purpose) {
         WinNT.HANDLE h = Kernel32.INSTANCE.OpenFileMapping(viewFlags(access) | WinNT.READ_CONTROL, false,
                 WindowsBackend.kernelName(spec.name()));
         if (Win32.invalid(h)) {
             throw Win32Errors.forObject(Win32.lastError(), spec, "cannot open");
         }
-        return attach(spec, WindowsOwners.checkExisting(h, spec), access, -1);
+        return attach(spec, WindowsOwners.checkExisting(h, spec), access, -1, purpose);
     }
 
     /**
      * {@code CREATE_NEW} decides the one creator; the others fall back to {@code OPEN_EXISTING}. A
-     * file deleted between the two is created again.
+     * file deleted between the two is created again. The file gets the explicit descriptor of {@link
+     * SecurityAttributes}, owner-only by default, never the ACL its directory would pass on.
      */
     private WindowsRegion createFile(ObjectSpec spec, boolean orOpen) {
         if (spec.lifetime() != Lifetime.PERSISTENT) {
             throw new UnsupportedOperationException("cannot create " + WindowsBackend.describe(spec) + " with lifetime "
                     + spec.lifetime() + ": on Windows a file-backed mapping persists until destroy(), as nothing"
-                    + " counts the handles on a file across processes; use a memory-only mapping for " + spec.lifetime());
+                    + " counts the handles on a file across processes (SharedMemory.capabilities()"
+                    + ".fileBackedUntilLastClose() is false here); use a memory-only mapping for " + spec.lifetime());
         }
         String path = spec.file().toAbsolutePath().toString();
         SecurityAttributes security = SecurityAttributes.of(spec, SecurityAttributes.Kind.FILE);
@@ -130,7 +206,7 @@ final class Sections {
                     return initialiseFile(spec, path, file);
                 }
                 int code = Win32.lastError();
-                if (code != WinError.ERROR_FILE_EXISTS) {
+                if (code != Win32Facts.FILE_EXISTS) {
                     throw Win32Errors.forObject(code, spec, "cannot create");
                 }
                 if (!orOpen) {
@@ -152,23 +228,31 @@ final class Sections {
     /**
      * Sizes the new file through its section ({@code CreateFileMapping} extends a file to the
      * section's size) and writes the header. A file this call created is deleted again if that
-     * fails, so a failed create leaves no half-made object that openers would wait on. The section
-     * has no name, so only handles reach it and its security is the default; access to the object is
-     * the file's, which {@link #createFile} gave the requested permissions.
+     * fails, so a failed create leaves no half-made object that openers would wait on.
      */
     private WindowsRegion initialiseFile(ObjectSpec spec, String path, WinNT.HANDLE file) {
         boolean done = false;
+        SecurityAttributes security = SecurityAttributes.of(spec, SecurityAttributes.Kind.SECTION);
         try {
             long total = ObjectHeader.HEADER_LENGTH + spec.userSize();
-            WinNT.HANDLE section = Kernel32.INSTANCE.CreateFileMapping(file, null, WinNT.PAGE_READWRITE,
-                    (int) (total >>> 32), (int) total, null);
+            String name = fileSectionName(file, spec);
+            WinNT.HANDLE section = Kernel32.INSTANCE.CreateFileMapping(file, security.attributes(),
+                    WinNT.PAGE_READWRITE, (int) (total >>> 32), (int) total, name);
+            int code = Win32.lastError();
             if (Win32.invalid(section)) {
-                throw Win32Errors.forObject(Win32.lastError(), spec, "cannot reserve " + total + " bytes for");
+                throw Win32Errors.forObject(code, spec, "cannot reserve " + total + " bytes for");
+            }
+            if (code == Win32Facts.NAME_EXISTS) {
+                // a file this call just made cannot have a section yet: something else holds the name
+                Win32.close(section);
+                throw new StoreException("cannot create " + WindowsBackend.describe(spec) + ": the section name " + name
+                        + " of the file it just created is already taken by another object");
             }
             WindowsRegion r = initialise(spec, section);
             done = true;
             return r;
         } finally {
+            Reference.reachabilityFence(security);
             // the section holds the file open by itself; this handle is no longer needed
             Win32.close(file);
             if (!done) {
@@ -189,15 +273,36 @@ final class Sections {
         try {
             WindowsOwners.checkFile(file, spec);
             long size = awaitHeaderBytes(spec, file);
-            int protect = access == Access.READ_WRITE ? WinNT.PAGE_READWRITE : WinNT.PAGE_READONLY;
-            WinNT.HANDLE section = Kernel32.INSTANCE.CreateFileMapping(file, null, protect, 0, 0, null);
-            if (Win32.invalid(section)) {
-                throw Win32Errors.forObject(Win32.lastError(), spec, "cannot open");
-            }
-            return attach(spec, section, access, size);
+            return attach(spec, fileSection(spec, file, access), access, size, Purpose.OPEN);
         } finally {
             Win32.close(file);
         }
+    }
+
+    /** The named section of an existing file (see the class comment), or an unnamed one over it. */
+    private static WinNT.HANDLE fileSection(ObjectSpec spec, WinNT.HANDLE file, Access access) {
+        String name = fileSectionName(file, spec);
+        WinNT.HANDLE section;
+        int code;
+        if (access == Access.READ_WRITE) {
+            SecurityAttributes security = SecurityAttributes.of(spec, SecurityAttributes.Kind.SECTION);
+            section = Kernel32.INSTANCE.CreateFileMapping(file, security.attributes(), WinNT.PAGE_READWRITE, 0, 0, name);
+            code = Win32.lastError();
+            Reference.reachabilityFence(security);
+        } else {
+            section = Kernel32.INSTANCE.OpenFileMapping(WinBase.FILE_MAP_READ | WinNT.READ_CONTROL, false, name);
+            code = Win32.lastError();
+        }
+        if (!Win32.invalid(section)) {
+            return access == Access.READ_WRITE && code != Win32Facts.NAME_EXISTS ? section
+                    : WindowsOwners.checkExisting(section, spec);
+        }
+        int protect = access == Access.READ_WRITE ? WinNT.PAGE_READWRITE : WinNT.PAGE_READONLY;
+        section = Kernel32.INSTANCE.CreateFileMapping(file, null, protect, 0, 0, null);
+        if (Win32.invalid(section)) {
+            throw Win32Errors.forObject(Win32.lastError(), spec, "cannot open");
+        }
+        return section;
     }
 
     /**
@@ -235,6 +340,9 @@ final class Sections {
             if (view == null) {
                 throw Win32Errors.forObject(Win32.lastError(), spec, "cannot write the header of");
             }
+            if (spec.sparse() && !spec.fileBacked() && !Win32.commit(Pointer.nativeValue(view), ObjectHeader.HEADER_LENGTH)) {
+                throw Win32Errors.forObject(Win32.lastError(), spec, "cannot commit the header of");
+            }
             WinNT.HANDLE created = section;
             Headers.write(Pointer.nativeValue(view), spec, processes.selfWord(), id -> initializeUserArea(spec, created, id));
             WindowsRegion r = new WindowsRegion(spec, section, Access.READ_WRITE, true, spec.userSize(), spec.lifetime(),
@@ -247,7 +355,10 @@ final class Sections {
         }
     }
 
-    /** Runs the spec's initializer on the user area of a section whose magic is not written yet. */
+    /**
+     * Runs the spec's initializer on the user area of a section whose magic is not written yet; what
+     * it reserves of a sparse section is committed through the same view.
+     */
     private static void initializeUserArea(ObjectSpec spec, WinNT.HANDLE section, long objectId) {
         if (spec.initializer() == null) {
             return;
@@ -257,21 +368,37 @@ final class Sections {
         if (whole == null) {
             throw Win32Errors.forObject(Win32.lastError(), spec, "cannot initialise");
         }
+        long userArea = Pointer.nativeValue(whole) + ObjectHeader.HEADER_LENGTH;
+        Reservations space = spec.sparse() && !spec.fileBacked() ? new Reservations() {
+            @Override
+            public void reserve(long offset, long length) {
+                if (!Win32.commit(userArea + offset, length)) {
+                    throw WindowsRegion.commitFailed(spec, offset, length);
+                }
+            }
+
+            @Override
+            public boolean release(long offset, long length) {
+                return false;
+            }
+        } : WindowsRegion.COMMITTED;
         try {
-            spec.initializer().initialize(Pointer.nativeValue(whole) + ObjectHeader.HEADER_LENGTH, spec.userSize(), objectId,
-                    WindowsRegion.COMMITTED);
+            spec.initializer().initialize(userArea, spec.userSize(), objectId, space);
         } finally {
             unmapQuietly(whole);
         }
     }
 
     /**
-     * Reads and checks the header of an existing section. Takes over {@code section}.
+     * Reads and checks the header of an existing section. Takes over {@code section}. A memory-only
+     * mapping that was destroyed while other handles keep its name is not found by an open, and
+     * cannot be created again by a create-or-open.
      *
      * @param available the file's size for a file-backed section, -1 for a named one (Win32 does
      *                  not report a section's size)
      */
-    private static WindowsRegion attach(ObjectSpec spec, WinNT.HANDLE section, Access access, long available) {
+    private static WindowsRegion attach(ObjectSpec spec, WinNT.HANDLE section, Access access, long available,
+                                        Purpose purpose) {
         Pointer view = null;
         try {
             view = Win32.mapView(section, WinBase.FILE_MAP_READ, 0, ObjectHeader.HEADER_LENGTH);
@@ -280,6 +407,14 @@ final class Sections {
             }
             long a = Pointer.nativeValue(view);
             Headers.awaitAndCheck(a, spec, available);
+            if (Headers.destroyed(a)) {
+                if (purpose == Purpose.OPEN) {
+                    throw new StoreNotFoundException("no " + spec.type().label() + " named " + Names.quote(spec.name())
+                            + ": it was destroyed (Windows object " + WindowsBackend.kernelName(spec.name())
+                            + " lasts until the handles still open on it close)");
+                }
+                throw new StoreExistsException(lingering(spec));
+            }
             WindowsRegion r = new WindowsRegion(spec, section, access, false, Headers.userSize(a), Headers.lifetime(a),
                     ObjectHeader.objectId(a));
             section = null;

@@ -17,26 +17,38 @@ import java.util.Set;
 /**
  * The {@code SECURITY_ATTRIBUTES} an object is created with, from its POSIX-style permissions.
  *
- * <p>Owner-only permissions give {@code null}, so the object gets the creator's default DACL (the
- * creating user, administrators and SYSTEM). Any group or others read or write gives an explicit
- * DACL of two access-allowed ACEs: the creating user gets all access, and Everyone ({@code S-1-1-0})
- * gets read, or read and write. Windows has no POSIX group in this sense (the primary group a
- * descriptor may name takes no part in access checks), so group and others both map to Everyone.
- * Execute bits grant nothing here: views are never mapped executable,
- * and mutexes and events have no execute right. Everyone excludes anonymous logons, and a process of
- * lower integrity than the creator still cannot write (Windows' no-write-up label).
+ * <p>Every object gets an explicit descriptor, owner-only ones included: never the creator's default
+ * DACL, and for files never the ACL inherited from the parent directory (which, in a shared folder,
+ * may let other users in). The descriptor names the creating user's account (the token's user SID)
+ * as owner and carries a protected DACL (no inherited entries) whose first ACE gives that account all
+ * access. Owner-only permissions stop there. Any group or others read or write adds a second ACE:
+ * Everyone ({@code S-1-1-0}) gets read, or read and write. Windows has no POSIX group in this sense
+ * (the primary group a descriptor may name takes no part in access checks), so group and others both
+ * map to Everyone. Execute bits grant nothing here: views are never mapped executable, and mutexes
+ * and events have no execute right. Everyone excludes anonymous logons, and a process of lower
+ * integrity than the creator still cannot write (Windows' no-write-up label).
  *
- * <p>The user's own ACE is needed because an explicit DACL replaces the default one entirely, and
- * because an elevated creator's objects are owned by Administrators, not by the user, so ownership
- * alone would not let the user's unelevated processes in.
+ * <p><b>The owner is the account, elevated or not.</b> The default owner of an elevated
+ * administrator's objects is the Administrators group, and its default DACL grants Administrators and
+ * SYSTEM but not the same account's unelevated processes. Here both the owner and the one ACE are the
+ * account's SID whatever the token's elevation, so an elevated and an unelevated process of one user
+ * share objects as two processes of one POSIX user do, and the owner check ({@link WindowsOwners})
+ * accepts them; UAC elevation is not a boundary between them (Microsoft does not treat it as a security
+ * boundary either). Administrators and SYSTEM get no ACE: like root on POSIX, they reach the object
+ * through privileges (taking ownership, backup), not through its DACL.
  *
  * <p>The descriptor is built from primitives ({@code InitializeSecurityDescriptor}, {@code
- * InitializeAcl}, {@code AddAccessAllowedAce}, {@code SetSecurityDescriptorDacl}): jna-platform 5.17
- * has no binding for {@code ConvertStringSecurityDescriptorToSecurityDescriptor}, which would take
- * SDDL. It is an absolute descriptor, which points at the ACL, while the ACL holds copies of the
- * SIDs; all of that memory is JNA's and is freed when unreachable, so a caller keeps this object
- * reachable ({@code Reference.reachabilityFence}) until its {@code Create*} call has returned, and
- * nothing here is freed by hand. Failure to build it throws: never a silent fallback to the default.
+ * InitializeAcl}, {@code AddAccessAllowedAce}, {@code SetSecurityDescriptorOwner}, {@code
+ * SetSecurityDescriptorDacl}, {@code SetSecurityDescriptorControl}): jna-platform has no binding for
+ * {@code ConvertStringSecurityDescriptorToSecurityDescriptor}, which would take SDDL. It is an absolute
+ * descriptor, which points at the ACL and the owner SID, while the ACL holds copies of the SIDs; all
+ * of that memory is JNA's and is freed when unreachable, so a caller keeps this object reachable
+ * ({@code Reference.reachabilityFence}) until its {@code Create*} call has returned, and nothing here
+ * is freed by hand. Failure to build it throws: never a silent fallback to the default.
+ *
+ * <p>{@code windows/replay/replay.c} builds the same owner-only descriptor and checks under Wine that
+ * a kernel object created with it reads back with that owner and that single ACE, and that a file
+ * created with it gets no access for others.
  *
  * <p>Nothing here binds a native library while the class loads; the constants are compile-time ones.
  */
@@ -59,7 +71,13 @@ final class SecurityAttributes {
                 WinNT.GENERIC_READ | WinNT.GENERIC_WRITE | WinNT.SYNCHRONIZE | WinBase.MUTEX_MODIFY_STATE),
         /** Read lets others wait on the event; write lets them signal and reset it. */
         EVENT(WinNT.EVENT_ALL_ACCESS, WinNT.GENERIC_READ | WinNT.SYNCHRONIZE,
-                WinNT.GENERIC_READ | WinNT.GENERIC_WRITE | WinNT.SYNCHRONIZE | WinNT.EVENT_MODIFY_STATE);
+                WinNT.GENERIC_READ | WinNT.GENERIC_WRITE | WinNT.SYNCHRONIZE | WinNT.EVENT_MODIFY_STATE),
+        /**
+         * The section beside a mutex that records its owner ({@link WindowsMutex}): whoever may lock
+         * the mutex writes it, so read gives the same rights as write.
+         */
+        MUTEX_STATE(WinNT.SECTION_ALL_ACCESS, WinNT.GENERIC_READ | WinNT.GENERIC_WRITE,
+                WinNT.GENERIC_READ | WinNT.GENERIC_WRITE);
 
         final int owner;
         final int read;
@@ -79,9 +97,6 @@ final class SecurityAttributes {
     /** At least {@code SECURITY_DESCRIPTOR_MIN_LENGTH} (20 bytes on 32-bit Windows, 40 on 64-bit). */
     private static final int DESCRIPTOR_BYTES = 64;
 
-    /** Holds no JNA object, so it can exist without touching the native side. */
-    private static final SecurityAttributes OWNER_ONLY = new SecurityAttributes(null, null, null);
-
     /** The process token's user SID: it cannot change during the process's life. */
     private static volatile byte[] userSid;
 
@@ -89,12 +104,14 @@ final class SecurityAttributes {
     /** Never read: held so that their memory, which {@code attributes} points into, stays allocated. */
     private final WinNT.SECURITY_DESCRIPTOR descriptor;
     private final WinNT.ACL acl;
+    private final WinNT.PSID owner;
 
     private SecurityAttributes(WinBase.SECURITY_ATTRIBUTES attributes, WinNT.SECURITY_DESCRIPTOR descriptor,
-                               WinNT.ACL acl) {
+                               WinNT.ACL acl, WinNT.PSID owner) {
         this.attributes = attributes;
         this.descriptor = descriptor;
         this.acl = acl;
+        this.owner = owner;
     }
 
     /**
@@ -108,25 +125,23 @@ final class SecurityAttributes {
                 || perms.contains(PosixFilePermission.OTHERS_WRITE);
         boolean read = write || perms.contains(PosixFilePermission.GROUP_READ)
                 || perms.contains(PosixFilePermission.OTHERS_READ);
-        if (!read) {
-            return OWNER_ONLY;
-        }
-        return build(spec, kind.owner, write ? kind.write : kind.read);
+        return build(spec, kind.owner, write ? kind.write : read ? kind.read : 0);
     }
 
-    /** {@code null} for owner-only permissions, else the attributes to pass to {@code Create*}. */
+    /** The attributes to pass to {@code Create*}; never {@code null}. */
     WinBase.SECURITY_ATTRIBUTES attributes() {
         return attributes;
     }
 
+    /** @param everyoneMask the rights of Everyone, 0 for none (owner-only) */
     private static SecurityAttributes build(ObjectSpec spec, int ownerMask, int everyoneMask) {
         Advapi32 api = Advapi32.INSTANCE;
         WinNT.PSID user = new WinNT.PSID(userSid(spec));
         opaque(user);
-        WinNT.PSID everyone = everyone(spec);
+        WinNT.PSID everyone = everyoneMask == 0 ? null : everyone(spec);
 
         int aclBytes = ACL_HEADER_BYTES + ACE_BYTES_BEFORE_SID + api.GetLengthSid(user)
-                + ACE_BYTES_BEFORE_SID + api.GetLengthSid(everyone);
+                + (everyone == null ? 0 : ACE_BYTES_BEFORE_SID + api.GetLengthSid(everyone));
         aclBytes = (aclBytes + 3) & ~3; // an ACL's size must be DWORD-aligned
         WinNT.ACL acl = new WinNT.ACL(aclBytes);
         opaque(acl);
@@ -136,7 +151,7 @@ final class SecurityAttributes {
         if (!api.AddAccessAllowedAce(acl, WinNT.ACL_REVISION, ownerMask, user)) {
             throw failure(spec, "AddAccessAllowedAce for the current user");
         }
-        if (!api.AddAccessAllowedAce(acl, WinNT.ACL_REVISION, everyoneMask, everyone)) {
+        if (everyone != null && !api.AddAccessAllowedAce(acl, WinNT.ACL_REVISION, everyoneMask, everyone)) {
             throw failure(spec, "AddAccessAllowedAce for Everyone");
         }
 
@@ -145,14 +160,22 @@ final class SecurityAttributes {
         if (!api.InitializeSecurityDescriptor(descriptor, WinNT.SECURITY_DESCRIPTOR_REVISION)) {
             throw failure(spec, "InitializeSecurityDescriptor");
         }
+        if (!api.SetSecurityDescriptorOwner(descriptor, user, false)) {
+            throw failure(spec, "SetSecurityDescriptorOwner");
+        }
         if (!api.SetSecurityDescriptorDacl(descriptor, true, acl, false)) {
             throw failure(spec, "SetSecurityDescriptorDacl");
+        }
+        // protected: a file's DACL takes nothing from its directory's inheritable entries
+        if (!api.SetSecurityDescriptorControl(descriptor, (short) WinNT.SE_DACL_PROTECTED,
+                (short) WinNT.SE_DACL_PROTECTED)) {
+            throw failure(spec, "SetSecurityDescriptorControl(SE_DACL_PROTECTED)");
         }
 
         WinBase.SECURITY_ATTRIBUTES attributes = new WinBase.SECURITY_ATTRIBUTES();
         attributes.lpSecurityDescriptor = descriptor.getPointer();
         attributes.bInheritHandle = false;
-        return new SecurityAttributes(attributes, descriptor, acl);
+        return new SecurityAttributes(attributes, descriptor, acl, user);
     }
 
     /**

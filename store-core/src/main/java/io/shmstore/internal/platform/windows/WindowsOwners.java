@@ -20,9 +20,12 @@ import io.shmstore.internal.platform.ObjectSpec;
  * user could have created the name first.
  *
  * <p>The owner is read with {@code GetSecurityInfo}, which needs {@code READ_CONTROL} on the handle:
- * every open of an existing object in this backend asks for it, the creator's default DACL grants it,
- * and so does the generic read right that a widened DACL gives Everyone ({@link SecurityAttributes}).
- * No Windows machine runs the tests of this project yet, so this is the least tested check of all.
+ * every open of an existing object in this backend asks for it, the creating account's all-access
+ * entry grants it, and so does the generic read right that a widened DACL gives Everyone ({@link
+ * SecurityAttributes}). Objects this backend creates name their creating account as owner explicitly,
+ * so the check does not depend on the token's default owner (Administrators for an elevated
+ * administrator; none at all under Wine, whose replay showed it). No Windows machine runs the tests of
+ * this project, so this check has run only as its C replay under Wine.
  */
 final class WindowsOwners {
     private WindowsOwners() {

@@ -2,7 +2,6 @@ package io.shmstore.internal.platform.windows;
 
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
-import com.sun.jna.platform.win32.WinError;
 import com.sun.jna.platform.win32.WinNT;
 import com.sun.jna.ptr.IntByReference;
 import io.shmstore.internal.sync.ProcessProbe;
@@ -53,11 +52,11 @@ final class WindowsProcesses implements ProcessProbe {
         }
         WinNT.HANDLE h = Kernel32.INSTANCE.OpenProcess(WinNT.PROCESS_QUERY_LIMITED_INFORMATION, false, pid);
         if (Win32.invalid(h)) {
-            return Win32.lastError() == WinError.ERROR_ACCESS_DENIED;
+            return Win32.lastError() == Win32Facts.ACCESS_DENIED;
         }
         try {
             IntByReference exitCode = new IntByReference();
-            if (Kernel32.INSTANCE.GetExitCodeProcess(h, exitCode) && exitCode.getValue() != WinBase.STILL_ACTIVE) {
+            if (Kernel32.INSTANCE.GetExitCodeProcess(h, exitCode) && exitCode.getValue() != Win32Facts.STILL_ACTIVE) {
                 return false;
             }
             int tag = startTag(h);

@@ -2,7 +2,6 @@ package io.shmstore.internal.platform.windows;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.platform.win32.Kernel32;
-import com.sun.jna.platform.win32.WinError;
 import com.sun.jna.platform.win32.WinNT;
 import io.shmstore.ReadOnlyStoreException;
 import io.shmstore.internal.platform.Mapping;
@@ -30,17 +29,14 @@ final class WindowsRegion extends AbstractRegion {
     }
 
     /**
-     * Maps from the offset rounded down to the allocation granularity, as {@code MapViewOfFile}
-     * requires; the header is 16 KiB, so even offset 0 of the user area is usually inside a view.
-     */
-    /**
-     * Sections are created committed ({@code SEC_COMMIT}) in full, sparse or not: every range is already
-     * backed, and none can be given back while the section exists.
+     * What a non-sparse section's {@link Reservations} do: it is backed in full from its creation
+     * ({@code SEC_COMMIT}, or a file given its whole size), so there is nothing to reserve, and a
+     * section's pages cannot be given back while it exists.
      */
     static final Reservations COMMITTED = new Reservations() {
         @Override
         public void reserve(long offset, long length) {
-            // committed at creation
+            // backed at creation
         }
 
         @Override
@@ -49,16 +45,50 @@ final class WindowsRegion extends AbstractRegion {
         }
     };
 
+    /**
+     * Commits the range in the section, through a view of it, for a memory-only section; a {@code
+     * SEC_RESERVE} one needs it before the range is touched, and a {@code SEC_COMMIT} one accepts it as
+     * a no-op, so openers, which cannot tell the two apart, commit too. A file-backed section is backed
+     * by its file, whole.
+     *
+     * @throws io.shmstore.StoreFullException naming the range when the commit limit is reached
+     */
     @Override
     public void reserve(long offset, long length) {
-        COMMITTED.reserve(offset, length);
+        if (spec.fileBacked() || length <= 0) {
+            return;
+        }
+        if (access == Access.READ_ONLY) {
+            throw new ReadOnlyStoreException("cannot reserve space in " + WindowsBackend.describe(spec)
+                    + " through a read-only handle");
+        }
+        Mapping view = map(offset, length, Access.READ_WRITE);
+        try {
+            if (!Win32.commit(view.address(), length)) {
+                throw commitFailed(spec, offset, length);
+            }
+        } finally {
+            view.unmap();
+        }
     }
 
+    /** A failed commit of {@code length} bytes at {@code offset} of the user area; reads the last error. */
+    static RuntimeException commitFailed(ObjectSpec spec, long offset, long length) {
+        return Win32Errors.toException(Win32.lastError(), "cannot commit " + length + " bytes at offset " + offset
+                + " of " + WindowsBackend.describe(spec) + " (the system's commit limit is its memory plus its"
+                + " paging files)");
+    }
+
+    /** Always false: Windows cannot decommit the pages of a section while it exists. */
     @Override
     public boolean release(long offset, long length) {
         return COMMITTED.release(offset, length);
     }
 
+    /**
+     * Maps from the offset rounded down to the allocation granularity, as {@code MapViewOfFile}
+     * requires; the header is 16 KiB, so even offset 0 of the user area is usually inside a view.
+     */
     @Override
     public Mapping map(long offset, long length, Access viewAccess) {
         boolean writable = viewAccess == Access.READ_WRITE;
@@ -89,11 +119,14 @@ final class WindowsRegion extends AbstractRegion {
     }
 
     /**
-     * For a file-backed mapping: closes this handle, then deletes the file. Windows does not delete a
-     * file while a view of it is mapped anywhere, so that fails with a message saying so.
+     * For a file-backed mapping: closes this handle, then deletes the file. Whether Windows deletes a
+     * file while a view of it is mapped depends on its version and file system; where it refuses, the
+     * message says to close the views and delete the file.
      *
-     * <p>For a named section: only closes this handle. A Windows kernel object has no name apart from
-     * its handles; it goes when the last handle in any process closes, and cannot be removed sooner.
+     * <p>For a named section: marks it destroyed in its header, then closes this handle. A Windows
+     * kernel object has no name apart from its handles; it goes when the last handle in any process
+     * closes, and cannot be removed sooner. Until then the mark makes opens fail with {@code
+     * StoreNotFoundException} and creates with a {@code StoreExistsException} that says so.
      */
     @Override
     public void destroy() {
@@ -104,16 +137,36 @@ final class WindowsRegion extends AbstractRegion {
             throw new ReadOnlyStoreException("cannot destroy " + WindowsBackend.describe(spec)
                     + " through a read-only handle");
         }
+        if (!spec.fileBacked()) {
+            markDestroyed();
+        }
         close();
         if (spec.fileBacked()) {
             Path path = spec.file().toAbsolutePath();
             if (!Kernel32.INSTANCE.DeleteFile(path.toString())) {
                 int code = Win32.lastError();
                 // already deleted through another handle: the name is gone, which is all destroy() asks
-                if (code != WinError.ERROR_FILE_NOT_FOUND) {
+                if (code != Win32Facts.NAME_ABSENT) {
                     throw Win32Errors.deleteFailed(code, path);
                 }
             }
+        }
+    }
+
+    private void markDestroyed() {
+        WinNT.HANDLE h = section.enter();
+        try {
+            Pointer view = Win32.mapView(h, Sections.viewFlags(Access.READ_WRITE), 0, ObjectHeader.HEADER_LENGTH);
+            if (view == null) {
+                throw Win32Errors.forObject(Win32.lastError(), spec, "cannot mark as destroyed");
+            }
+            try {
+                Headers.markDestroyed(Pointer.nativeValue(view));
+            } finally {
+                Kernel32.INSTANCE.UnmapViewOfFile(view);
+            }
+        } finally {
+            section.exit();
         }
     }
 }
