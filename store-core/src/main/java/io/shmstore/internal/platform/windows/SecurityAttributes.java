@@ -46,7 +46,7 @@ import java.util.Set;
  * ({@code Reference.reachabilityFence}) until its {@code Create*} call has returned, and nothing here
  * is freed by hand. Failure to build it throws: never a silent fallback to the default.
  *
- * <p>{@code windows/replay/replay.c} builds the same owner-only descriptor and checks under Wine that
+ * <p>{@code store-core/src/test/win32/replay.c} builds the same owner-only descriptor and checks under Wine that
  * a kernel object created with it reads back with that owner and that single ACE, and that a file
  * created with it gets no access for others.
  *

@@ -8,7 +8,7 @@ import com.sun.jna.platform.win32.WinError;
  * turns into exceptions, the wait results it acts on, the values it reads back. The backend's code
  * uses these constants and nothing else for those answers, and {@code Win32ReplayTest} checks each
  * against what a C program replaying the same call sequences under Wine observed
- * ({@code windows/replay/replay.c}): a mapping that Win32 does not support fails the build there.
+ * ({@code store-core/src/test/win32/replay.c}): a mapping that Win32 does not support fails the build there.
  *
  * <p>What Wine cannot check (where it behaves unlike Windows) is named in that test, with the
  * documented Windows behaviour the backend relies on instead.

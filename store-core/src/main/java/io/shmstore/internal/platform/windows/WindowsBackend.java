@@ -70,7 +70,7 @@ import java.nio.file.Path;
  *
  * <p><b>Verified how.</b> No Windows JVM runs this project's tests. The Win32 call sequences of each
  * operation are replayed by a C program under Wine in every CI run, and its answers are compared with
- * {@link Win32Facts}, the values this code is written against ({@code windows/replay/}); the Java code
+ * {@link Win32Facts}, the values this code is written against ({@code store-core/src/test/win32/}); the Java code
  * itself has only been compiled.
  *
  * <p>No Win32 call runs when this class loads or is constructed: {@code Backends} loads it on every

@@ -19,18 +19,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Compares what Win32 answers to the Windows backend's call sequences, replayed by {@code
- * windows/replay/replay.c} under Wine, with what the backend's code is written against ({@link
+ * store-core/src/test/win32/replay.c} under Wine, with what the backend's code is written against ({@link
  * Win32Facts}): a change of the backend's error mapping that Win32 does not support fails here.
  *
  * <p>Runs where {@code x86_64-w64-mingw32-gcc} and {@code wine64} are installed (CI installs them);
- * elsewhere it is skipped, saying so, unless {@code -Dshmstore.win32replay=required}, which CI sets, makes
- * a missing tool a failure.
+ * elsewhere it is skipped, saying so, unless the environment variable {@code SHMSTORE_WIN32_REPLAY=required},
+ * which CI sets, makes a missing tool a failure.
  *
  * <p>Where Wine 8 is known to answer unlike Windows, the expectation names both answers and the
  * backend handles both: {@link #WINE_DIFFERS}.
  */
 class Win32ReplayTest {
-    private static final Path SCRIPT = Path.of("..", "windows", "replay", "run.sh").toAbsolutePath().normalize();
+    private static final Path SCRIPT = Path.of("src", "test", "win32", "run.sh").toAbsolutePath().normalize();
     private static final Path OUT = Path.of("target", "win32-replay").toAbsolutePath();
     /** run.sh's exit code when a tool is missing. */
     private static final int TOOLS_MISSING = 3;
@@ -68,8 +68,8 @@ class Win32ReplayTest {
         }
         if (p.exitValue() == TOOLS_MISSING) {
             String why = output.strip();
-            if ("required".equals(System.getProperty("shmstore.win32replay"))) {
-                throw new AssertionError("the Win32 replay is required here (-Dshmstore.win32replay=required): " + why);
+            if ("required".equals(System.getenv("SHMSTORE_WIN32_REPLAY"))) {
+                throw new AssertionError("the Win32 replay is required here (SHMSTORE_WIN32_REPLAY=required): " + why);
             }
             Assumptions.abort("Win32 replay skipped: " + why);
         }

@@ -3,7 +3,7 @@
 # backend, and a mutex abandoned by a process killed with SIGKILL. Prints "FACT <name> <value>" lines
 # (and writes them to <out>/facts.txt); Win32ReplayTest compares them with the backend's Win32Facts.
 #
-#   windows/replay/run.sh <out-dir>
+#   store-core/src/test/win32/run.sh <out-dir>
 #
 # Needs x86_64-w64-mingw32-gcc (Debian: gcc-mingw-w64-x86-64) and wine64 (Debian: wine64). Exits 3,
 # saying so, when either is missing; any other non-zero exit is a failure. Uses its own Wine prefix
