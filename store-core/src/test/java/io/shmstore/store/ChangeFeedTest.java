@@ -115,16 +115,17 @@ class ChangeFeedTest {
             assertThat(types).contains(ChangeType.EVICT, ChangeType.PUT);
         }
         try (SharedStore<String, String> s = SharedStore.of(String.class, String.class).name("expire").entries(100)
-                .expireAfterWrite(Duration.ofMillis(20)).create();
+                .expireAfterWrite(Duration.ofMillis(300)).create();
              ChangeCursor<String> cursor = s.changes().cursor()) {
+            // 300 ms: long enough that a loaded machine does not expire "a" between its put and its remove
             s.put("a", "1");
-            Thread.sleep(40);
+            Thread.sleep(400);
             s.put("a", "2");
             s.remove("a");
             assertThat(drain(cursor, new long[2])).extracting(Change::type)
                     .containsExactly(ChangeType.PUT, ChangeType.PUT, ChangeType.REMOVE);
             s.put("b", "1");
-            Thread.sleep(40);
+            Thread.sleep(400);
             s.remove("b");
             assertThat(drain(cursor, new long[2])).extracting(Change::type).containsExactly(ChangeType.PUT, ChangeType.EXPIRE);
         }
