@@ -38,8 +38,9 @@ import java.util.concurrent.TimeoutException;
  * {@link RedisTierException} when it answers with an error.
  *
  * <p>The connection is made on first use, so a tier opens while Redis is down; Lettuce reconnects it
- * in the background after a break, and while it is down commands fail at once (no queueing that would
- * make a read wait for the whole timeout). Commands of one call are pipelined.
+ * in the background after a break. While a single node is down commands fail at once (no queueing that
+ * would make a read wait for the whole timeout); on a cluster they wait up to the timeout, since its
+ * node connections open on first use. Commands of one call are pipelined.
  */
 final class RedisAccess implements AutoCloseable {
     /** Between two failed attempts to connect, callers fail at once rather than each trying again. */
@@ -66,10 +67,11 @@ final class RedisAccess implements AutoCloseable {
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         if (target.cluster()) {
             RedisClusterClient c = RedisClusterClient.create(resources, target.uris());
+            // a cluster connection opens its node connections on first use, and rejecting commands while one
+            // is not connected yet would fail them: they wait (up to the timeout) instead
             c.setOptions(ClusterClientOptions.builder()
                     .protocolVersion(ProtocolVersion.RESP3)
                     .socketOptions(socket).timeoutOptions(timeouts)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                             .enablePeriodicRefresh(Duration.ofSeconds(1))
                             .build())
