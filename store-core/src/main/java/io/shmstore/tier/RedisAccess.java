@@ -21,6 +21,7 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.netty.resolver.DefaultAddressResolverGroup;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,7 +63,10 @@ final class RedisAccess implements AutoCloseable {
     RedisAccess(RedisTarget target, Duration timeout) {
         this.target = target;
         this.timeout = timeout;
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(1).build();
+        // the JDK's resolver (hosts file, then the system's DNS), not Netty's DNS client, which asks the
+        // configured name servers even for a literal address and waits out their timeout where none answers
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .addressResolverGroup(DefaultAddressResolverGroup.INSTANCE).build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
         if (target.cluster()) {
