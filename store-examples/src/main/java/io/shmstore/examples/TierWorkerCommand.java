@@ -56,6 +56,12 @@ final class TierWorkerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException, java.io.IOException {
         PrintWriter out = spec.commandLine().getOut();
         try (RedisTier<String, String> tier = tier(redis)) {
+            // connected, and the host's stream live, before the clock starts: the run measures the steady state
+            tier.get(PROBE);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!tier.isTrusted() && System.nanoTime() - deadline < 0) {
+                ChildJvm.sleepMillis(5);
+            }
             out.println("ready");
             out.flush();
             while (!java.nio.file.Files.exists(startFile)) {
