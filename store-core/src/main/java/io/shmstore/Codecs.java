@@ -41,9 +41,13 @@ public final class Codecs {
         return new MarshallableCodec<>(type);
     }
 
-    /** The default codec for a type, or null when there is none and one must be given. */
+    /**
+     * The codec a store uses for {@code type} when none is given ({@code String}, {@code Long},
+     * {@code Integer}, {@code byte[]}, {@code BytesMarshallable} types), or null when there is none and
+     * one must be given.
+     */
     @SuppressWarnings("unchecked")
-    static <T> Codec<T> defaultFor(Class<T> type) {
+    public static <T> Codec<T> defaultFor(Class<T> type) {
         if (type == String.class) {
             return (Codec<T>) string();
         }

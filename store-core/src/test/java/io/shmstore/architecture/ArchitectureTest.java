@@ -7,12 +7,15 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The layers of DESIGN.md, top to bottom, each depending only on those below it:
  * <ol>
+ *   <li><b>Tier</b>: {@code io.shmstore.tier}, the Redis tier, on the public API alone (no
+ *       {@code internal} package);</li>
  *   <li><b>API</b>: {@code io.shmstore}'s entry points (the store builder, the codecs, the inspector's
  *       factories);</li>
  *   <li><b>Store</b>: {@code io.shmstore.internal.store}, the engine; it reaches shared memory only through
@@ -49,18 +52,25 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule layersDependOnlyDownwards = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
+            .layer("Tier").definedBy("io.shmstore.tier..")
             .layer("API").definedBy(API)
             .layer("Store").definedBy("io.shmstore.internal.store..")
             .layer("Memory").definedBy(MEMORY)
             .layer("Backends").definedBy("io.shmstore.internal.platform.posix..", "io.shmstore.internal.platform.windows..")
             .layer("Platform").definedBy("io.shmstore.internal.platform")
             .layer("Sync").definedBy("io.shmstore.internal.sync..")
-            .whereLayer("API").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Tier").mayNotBeAccessedByAnyLayer()
+            .whereLayer("API").mayOnlyBeAccessedByLayers("Tier")
             .whereLayer("Store").mayOnlyBeAccessedByLayers("API")
-            .whereLayer("Memory").mayOnlyBeAccessedByLayers("API", "Store")
+            .whereLayer("Memory").mayOnlyBeAccessedByLayers("API", "Store", "Tier")
             .whereLayer("Backends").mayOnlyBeAccessedByLayers("Memory")
             .whereLayer("Platform").mayOnlyBeAccessedByLayers("API", "Memory", "Backends")
             .whereLayer("Sync").mayOnlyBeAccessedByLayers("API", "Store", "Memory", "Backends", "Platform");
+
+    /** The tier sits on the public API: nothing of {@code io.shmstore.internal}. */
+    @ArchTest
+    static final ArchRule tierUsesThePublicApiOnly = noClasses().that().resideInAPackage("io.shmstore.tier..")
+            .should().dependOnClassesThat().resideInAPackage("io.shmstore.internal..");
 
     /** The same, package by package: no cycle, once the vocabulary is set aside. */
     @ArchTest

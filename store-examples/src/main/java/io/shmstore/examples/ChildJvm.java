@@ -50,9 +50,14 @@ final class ChildJvm implements AutoCloseable {
 
     /** Starts {@code shmstore <args>} with its standard output going to {@code output}. */
     static ChildJvm start(Path output, String... args) {
+        return start(output, List.of(), args);
+    }
+
+    /** As {@link #start(Path, String...)}, with more JVM options (last, so they win). */
+    static ChildJvm start(Path output, List<String> jvmOptions, String... args) {
         String description = "shmstore " + String.join(" ", args);
         try {
-            Process p = new ProcessBuilder(JvmFlags.childCommand(ShmStoreTool.class, List.of(), args))
+            Process p = new ProcessBuilder(JvmFlags.childCommand(ShmStoreTool.class, jvmOptions, args))
                     .redirectOutput(output.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
