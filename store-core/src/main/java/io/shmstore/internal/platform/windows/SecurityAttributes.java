@@ -23,7 +23,7 @@ import java.util.Set;
  * gets read, or read and write. Windows has no POSIX group in this sense (the primary group a
  * descriptor may name takes no part in access checks), so group and others both map to Everyone.
  * Execute bits grant nothing here: views are never mapped executable,
- * and mutexes and events have no execute right. Everyone excludes anonymous logons, and a process of
+ * and mutexes, events and semaphores have no execute right. Everyone excludes anonymous logons, and a process of
  * lower integrity than the creator still cannot write (Windows' no-write-up label).
  *
  * <p>The user's own ACE is needed because an explicit DACL replaces the default one entirely, and
@@ -59,7 +59,13 @@ final class SecurityAttributes {
                 WinNT.GENERIC_READ | WinNT.GENERIC_WRITE | WinNT.SYNCHRONIZE | WinBase.MUTEX_MODIFY_STATE),
         /** Read lets others wait on the event; write lets them signal and reset it. */
         EVENT(WinNT.EVENT_ALL_ACCESS, WinNT.GENERIC_READ | WinNT.SYNCHRONIZE,
-                WinNT.GENERIC_READ | WinNT.GENERIC_WRITE | WinNT.SYNCHRONIZE | WinNT.EVENT_MODIFY_STATE);
+                WinNT.GENERIC_READ | WinNT.GENERIC_WRITE | WinNT.SYNCHRONIZE | WinNT.EVENT_MODIFY_STATE),
+        /**
+         * Waiting takes a permit, so, as for a mutex, a semaphore has no read-only use: a process that may
+         * wait must also release what it took, so read grants waiting, querying and releasing alike.
+         */
+        SEMAPHORE(WindowsSemaphore.ALL_ACCESS, WinNT.GENERIC_READ | WindowsSemaphore.USE_ACCESS,
+                WinNT.GENERIC_READ | WinNT.GENERIC_WRITE | WindowsSemaphore.USE_ACCESS);
 
         final int owner;
         final int read;

@@ -52,6 +52,9 @@ final class Win32Errors {
      * was asked for, ...), and {@code ERROR_FILE_NOT_FOUND} means the name is free.
      */
     static StoreException forObject(int code, ObjectSpec spec, String action) {
+        if (spec.unnamed()) {
+            return toException(code, action + " an unnamed " + spec.type().label());
+        }
         if (!spec.fileBacked()) {
             String kernelName = WindowsBackend.kernelName(spec.name());
             if (code == WinError.ERROR_INVALID_HANDLE) {

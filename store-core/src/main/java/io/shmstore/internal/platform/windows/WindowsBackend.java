@@ -1,8 +1,11 @@
 package io.shmstore.internal.platform.windows;
 
 import io.shmstore.internal.platform.Backend;
+import io.shmstore.internal.platform.Handover;
+import io.shmstore.internal.platform.HandoverToken;
 import io.shmstore.internal.sync.EventHandle;
 import io.shmstore.internal.sync.MutexHandle;
+import io.shmstore.internal.sync.SemaphoreHandle;
 import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.internal.sync.ProcessProbe;
@@ -19,10 +22,10 @@ import java.nio.file.Path;
  * ({@code CreateFileMapping}) for memory, a kernel mutex and a kernel event.
  *
  * <p><b>Names.</b> Object {@code x} is the kernel object {@code Local\shmstore.x}, whatever its type,
- * so mappings, mutexes and events share one namespace as the contract requires; the kernel enforces
- * it by failing with {@code ERROR_INVALID_HANDLE} when a name exists as another type, which becomes
- * {@code IncompatibleStoreException}. {@code Local\} is the caller's logon session; services and
- * other sessions need {@code Global\}, which this backend does not use.
+ * so mappings, mutexes, events and semaphores share one namespace as the contract requires; the
+ * kernel enforces it by failing with {@code ERROR_INVALID_HANDLE} when a name exists as another type,
+ * which becomes {@code IncompatibleStoreException}. {@code Local\} is the caller's logon session;
+ * services and other sessions need {@code Global\}, which this backend does not use.
  *
  * <p><b>Lifetime.</b> The kernel counts handles across processes and removes an object when the last
  * one closes, or its process dies: that is {@code UNTIL_LAST_CLOSE}, with no attach table (the
@@ -40,6 +43,9 @@ import java.nio.file.Path;
  *
  * <p><b>Alignment.</b> View offsets must be multiples of the allocation granularity (64 KiB), not of
  * the page size; views are mapped from the rounded-down offset and point at the requested byte.
+ *
+ * <p><b>Semaphores</b> are kernel semaphores, which record no holder: the permits of a process that
+ * dies are lost, where the POSIX backends give them back (see {@link WindowsSemaphore}).
  *
  * <p><b>Mutexes</b> are kernel mutexes, so a dead owner shows as {@code WAIT_ABANDONED} ({@code
  * Ownership.ABANDONED}) with no polling; the kernel allows recursive acquisition, which this backend
@@ -65,6 +71,7 @@ public final class WindowsBackend implements Backend {
     private final WindowsProcesses processes = new WindowsProcesses();
     private final Waiter waiter = new BackoffWaiter();
     private final Sections sections = new Sections(processes);
+    private final WindowsUnnamed unnamed = new WindowsUnnamed(processes);
 
     /** Makes no Win32 call; Kernel32 is bound by the first operation. */
     public WindowsBackend() {
@@ -106,6 +113,22 @@ public final class WindowsBackend implements Backend {
         return sections.create(spec, true);
     }
 
+    @Override
+    public Region createUnnamed(ObjectSpec spec) {
+        return sections.createUnnamed(spec);
+    }
+
+    /** See {@link WindowsUnnamed}. */
+    @Override
+    public Handover handOver(Region region, Access access, long targetPid) {
+        return unnamed.handOver(region, access, targetPid);
+    }
+
+    @Override
+    public Region receive(HandoverToken token, Access access) {
+        return unnamed.receive(token, access);
+    }
+
     /** The kernel counts handles, so there is no lifetime to keep out of: an ordinary read-only open. */
     @Override
     public Region observe(ObjectSpec spec) {
@@ -128,6 +151,11 @@ public final class WindowsBackend implements Backend {
     @Override
     public EventHandle event(ObjectSpec spec, EventMode mode) {
         return WindowsEvent.open(spec, mode);
+    }
+
+    @Override
+    public SemaphoreHandle semaphore(ObjectSpec spec, int initialPermits, int maxPermits) {
+        return WindowsSemaphore.open(spec, initialPermits, maxPermits);
     }
 
     /** Win32 offers no enumeration of a session's named kernel objects; nothing is listed. */
