@@ -356,6 +356,53 @@ static void events(void) {
     closeh(manual);
 }
 
+typedef LONG(NTAPI *NtQuerySemaphoreFn)(HANDLE, int, PVOID, ULONG, PULONG);
+
+/* NtQuerySemaphore's SemaphoreBasicInformation: {current, maximum}; -1 when the call fails. */
+static long long query_semaphore(HANDLE h, long long *maximum) {
+    static NtQuerySemaphoreFn query;
+    if (!query) {
+        query = (NtQuerySemaphoreFn)(void *)GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQuerySemaphore");
+    }
+    LONG info[2] = {-1, -1};
+    ULONG got = 0;
+    LONG status = query ? query(h, 0, info, sizeof info, &got) : -1;
+    *maximum = status == 0 ? info[1] : -1;
+    return status == 0 ? info[0] : -1;
+}
+
+/* WindowsSemaphore: create-or-open, permits, the maximum, the namespace shared with the other kinds. */
+static void semaphores(void) {
+    long long max;
+    HANDLE s = CreateSemaphoreW(NULL, 2, 3, kname(L"sem"));
+    fact("semaphore.create.new", created(s));
+    HANDLE s2 = CreateSemaphoreW(NULL, 0, 9, kname(L"sem"));
+    fact("semaphore.create.existing", created(s2));
+    fact("semaphore.query.count_of_existing", query_semaphore(s2, &max));
+    fact("semaphore.query.max_of_existing", max);
+    fact("semaphore.open.absent", opened(OpenSemaphoreW(SYNCHRONIZE, FALSE, kname(L"sem-absent"))));
+    fact("semaphore.wait.first", WaitForSingleObject(s, 0));
+    fact("semaphore.wait.second", WaitForSingleObject(s2, 0));
+    fact("semaphore.wait.empty", WaitForSingleObject(s, 0));
+    LONG previous = -1;
+    fact("semaphore.release.two", ReleaseSemaphore(s, 2, &previous) ? 0 : (long long)GetLastError());
+    fact("semaphore.release.previous_count", previous);
+    fact("semaphore.release.beyond_max", ReleaseSemaphore(s, 2, NULL) ? 0 : (long long)GetLastError());
+    fact("semaphore.query.count_after_refused_release", query_semaphore(s, &max));
+    HANDLE m = CreateMutexW(NULL, FALSE, kname(L"sem-clash"));
+    fact("clash.create_semaphore_on_mutex", created(CreateSemaphoreW(NULL, 1, 1, kname(L"sem-clash"))));
+    fact("clash.open_semaphore_on_mutex", opened(OpenSemaphoreW(SYNCHRONIZE, FALSE, kname(L"sem-clash"))));
+    fact("clash.create_mutex_on_semaphore", created(CreateMutexW(NULL, FALSE, kname(L"sem"))));
+    fact("clash.open_mapping_on_semaphore", opened(OpenFileMappingW(FILE_MAP_READ, FALSE, kname(L"sem"))));
+    HANDLE probe = OpenSemaphoreW(SYNCHRONIZE, FALSE, kname(L"sem"));
+    fact("clash.probe_open_semaphore_on_semaphore", opened(probe));
+    closeh(probe);
+    closeh(m);
+    closeh(s2);
+    closeh(s);
+    fact("semaphore.open.after_last_close", opened(OpenSemaphoreW(SYNCHRONIZE, FALSE, kname(L"sem"))));
+}
+
 /* Exactly one of several processes that race CreateFileMapping on one name is its creator. */
 static void race(const char *self) {
     HANDLE go = CreateEventW(NULL, TRUE, FALSE, kname(L"race-go"));
@@ -637,6 +684,7 @@ int main(int argc, char **argv) {
         namespace_clash();
         mutexes();
         events();
+        semaphores();
         race(self);
         files(wide(argv[2]));
         security();

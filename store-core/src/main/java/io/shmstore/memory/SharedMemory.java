@@ -2,9 +2,12 @@ package io.shmstore.memory;
 
 import io.shmstore.IncompatibleStoreException;
 import io.shmstore.ReadOnlyStoreException;
+import io.shmstore.StoreNotFoundException;
 import io.shmstore.UntrustedOwnerException;
 import io.shmstore.internal.memory.ViewBytesStore;
 import io.shmstore.internal.platform.Backend;
+import io.shmstore.internal.platform.Handover;
+import io.shmstore.internal.platform.HandoverToken;
 import io.shmstore.internal.memory.Backends;
 import io.shmstore.internal.platform.Initializer;
 import io.shmstore.internal.platform.Mapping;
@@ -14,6 +17,7 @@ import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.internal.platform.ObjectType;
 import io.shmstore.internal.platform.Region;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,6 +25,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -44,8 +49,20 @@ import java.util.function.Consumer;
  * on Windows a descriptor owned by the creating account that grants that account alone) unless
  * {@link Builder#permissions} widens them. Where platforms differ, {@link #capabilities()} tells. An existing object is opened only when it belongs to
  * this process's user, to root, or to a user allowed with {@link Builder#trustOwner}; any other owner
- * gets {@link UntrustedOwnerException}. Names share one namespace with {@link NamedMutex} and
- * {@link NamedEvent}. A handle is thread-safe.
+ * gets {@link UntrustedOwnerException}. Names share one namespace with {@link NamedMutex},
+ * {@link NamedEvent} and {@link NamedSemaphore}. A handle is thread-safe.
+ *
+ * <p><b>Unnamed mappings</b> ({@link #createUnnamed}) have no name in any namespace: no other process can
+ * find, squat or open them, only receive them from a process that holds one, the way Windows shares a
+ * mapping without a name. A child JVM this process starts gets one by inheritance
+ * ({@link #inheritTo}, then {@link #inherited} in the child), a process already running by duplication
+ * ({@link #duplicateFor}, then {@link #receive} there, with the token sent by any means); each with the
+ * access it was given. The memory goes when the last process holding it closes it or exits, killed or
+ * not. On POSIX the receiver opens the sender's descriptor through {@code /proc/<pid>/fd}: it must run
+ * as the same user, and open it while the sender runs.
+ *
+ * <p>Longer than most classes here: it is the one entry point of the model, named, file-backed and
+ * unnamed, as {@code CreateFileMapping} is on Windows, and its builder.
  */
 public final class SharedMemory implements AutoCloseable {
     /** Owner read and write: the default permissions of every new object. */
@@ -56,9 +73,15 @@ public final class SharedMemory implements AutoCloseable {
     public static final long MAX_SIZE = ObjectHeader.MAX_USER_SIZE;
 
     private final Region region;
+    private final boolean unnamed;
 
     private SharedMemory(Region region) {
+        this(region, false);
+    }
+
+    private SharedMemory(Region region, boolean unnamed) {
         this.region = region;
+        this.unnamed = unnamed;
     }
 
     /** Creates a memory-only mapping of {@code size} bytes; fails if the name is taken. */
@@ -92,6 +115,157 @@ public final class SharedMemory implements AutoCloseable {
     /** Opens a file-backed mapping. */
     public static SharedMemory openBackedBy(Path file, Access access) {
         return backedBy(file).open(access);
+    }
+
+    /**
+     * Creates an unnamed memory-only mapping of {@code size} bytes, owner-only, that no name leads to:
+     * {@code memfd_create} on Linux, an unlinked file in the shm directory on the portable backend, a
+     * section without a name on Windows. Other processes get it only from {@link #inheritTo} or
+     * {@link #duplicateFor}. Its {@link #name()} is {@code unnamed:<16 hex digits>}, which no named object
+     * can have.
+     *
+     * @throws IllegalArgumentException naming the size unless it is 1 to {@link #MAX_SIZE}
+     */
+    public static SharedMemory createUnnamed(long size) {
+        return new SharedMemory(Backends.current().createUnnamed(ObjectSpec.unnamed(checkSize(size))), true);
+    }
+
+    /**
+     * Starts {@code child} with this unnamed mapping handed to it with {@code access}: the environment
+     * variable {@code variable} carries the token, and the child opens it with {@link #inherited(String)}.
+     * This process keeps what the token needs until the child exits, even if this handle closes first; the
+     * child must open it while this process runs.
+     *
+     * @return the started child
+     * @throws IllegalArgumentException   naming {@code variable} unless it is an environment variable name
+     * @throws IllegalStateException      when this mapping has a name, or this handle is closed
+     * @throws ReadOnlyStoreException     for {@link Access#READ_WRITE} through a read-only handle
+     * @throws IOException                when the child cannot be started ({@link ProcessBuilder#start()})
+     */
+    public Process inheritTo(ProcessBuilder child, String variable, Access access) throws IOException {
+        Objects.requireNonNull(child, "child");
+        checkVariable(variable);
+        Handover handover = handOver(access, 0);
+        child.environment().put(variable, handover.token());
+        Process started;
+        try {
+            started = child.start();
+        } catch (IOException | RuntimeException e) {
+            handover.cancel();
+            throw e;
+        } finally {
+            child.environment().remove(variable);
+        }
+        handover.keepUntil(started.onExit());
+        return started;
+    }
+
+    /**
+     * Hands this unnamed mapping to the running process {@code pid} with {@code access}, like Windows'
+     * {@code DuplicateHandle}: returns the token that process opens it with ({@link #receive(String)});
+     * send it by any means. The token is for that process alone. This process keeps what it needs until
+     * that process exits (until this one exits, when it is this process), even if this handle closes first;
+     * the receiver must open it while this process runs.
+     *
+     * @throws IllegalArgumentException naming {@code pid} when no such process runs
+     * @throws IllegalStateException    when this mapping has a name, or this handle is closed
+     * @throws ReadOnlyStoreException   for {@link Access#READ_WRITE} through a read-only handle
+     */
+    public String duplicateFor(long pid, Access access) {
+        if (pid <= 0 || pid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("pid " + pid + " is out of range: use a process id, 1 to "
+                    + Integer.MAX_VALUE);
+        }
+        ProcessHandle target = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).orElseThrow(() ->
+                new IllegalArgumentException("no process " + pid + " to hand " + name() + " over to"));
+        Handover handover = handOver(access, pid);
+        handover.keepUntil(target.equals(ProcessHandle.current()) ? new CompletableFuture<Void>() : target.onExit());
+        return handover.token();
+    }
+
+    private Handover handOver(Access access, long pid) {
+        Objects.requireNonNull(access, "access");
+        if (!unnamed) {
+            throw new IllegalStateException(toString() + " has a name, by which other processes open it; only an"
+                    + " unnamed mapping (createUnnamed) is handed over");
+        }
+        if (access == Access.READ_WRITE && region.access() == Access.READ_ONLY) {
+            throw new ReadOnlyStoreException("cannot hand " + name() + " over read-write: this process has it"
+                    + " read-only");
+        }
+        return Backends.current().handOver(region, access, pid);
+    }
+
+    /**
+     * In a child started by {@link #inheritTo}: opens the unnamed mapping handed to it in environment
+     * variable {@code variable}, with the access it was given.
+     *
+     * @throws io.shmstore.StoreNotFoundException naming the variable when it is not set, or when what it
+     *                                            names is gone (the parent exited before)
+     */
+    public static SharedMemory inherited(String variable) {
+        checkVariable(variable);
+        String token = System.getenv(variable);
+        if (token == null) {
+            throw new StoreNotFoundException("no unnamed mapping was handed to this process: environment"
+                    + " variable " + variable + " is not set");
+        }
+        return receive(token);
+    }
+
+    /** Opens the unnamed mapping a token from {@link #duplicateFor} names, with the access it was given. */
+    public static SharedMemory receive(String token) {
+        HandoverToken t = HandoverToken.parse(token);
+        return received(t, t.access());
+    }
+
+    /**
+     * As {@link #receive(String)}, with {@code access}: read-only of a read-write token, or as given.
+     *
+     * @throws IllegalArgumentException           quoting the token when it is not one, or was made for another
+     *                                            process
+     * @throws ReadOnlyStoreException             for {@link Access#READ_WRITE} of a read-only token
+     * @throws io.shmstore.StoreNotFoundException when what it names is gone: the process that handed it
+     *                                            over exited, or let it go
+     */
+    public static SharedMemory receive(String token, Access access) {
+        Objects.requireNonNull(access, "access");
+        return received(HandoverToken.parse(token), access);
+    }
+
+    private static SharedMemory received(HandoverToken token, Access access) {
+        String what = ObjectSpec.unnamedName(token.objectId());
+        long self = ProcessHandle.current().pid();
+        if (token.targetPid() != 0 && token.targetPid() != self) {
+            throw new IllegalArgumentException("the token for " + what + " was made for process " + token.targetPid()
+                    + ", not for this one (" + self + ")");
+        }
+        if (access == Access.READ_WRITE && token.access() == Access.READ_ONLY) {
+            throw new ReadOnlyStoreException("cannot open " + what + " read-write: it was handed over read-only");
+        }
+        return new SharedMemory(Backends.current().receive(token, access), true);
+    }
+
+    /** True for a mapping made by {@link #createUnnamed} or received, which no name leads to. */
+    public boolean isUnnamed() {
+        return unnamed;
+    }
+
+    private static void checkVariable(String variable) {
+        Objects.requireNonNull(variable, "variable");
+        if (!variable.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
+            throw new IllegalArgumentException("environment variable name " + Names.quote(variable) + " must be 1 to"
+                    + " 128 characters of [A-Za-z0-9_], not starting with a digit");
+        }
+    }
+
+    /** @throws IllegalArgumentException naming {@code bytes} unless it is 1 to {@link #MAX_SIZE} */
+    private static long checkSize(long bytes) {
+        if (bytes <= 0 || bytes > ObjectHeader.MAX_USER_SIZE) {
+            throw new IllegalArgumentException("size " + bytes + " is out of range: use 1 to "
+                    + ObjectHeader.MAX_USER_SIZE + " bytes");
+        }
+        return bytes;
     }
 
     /**
@@ -144,7 +318,7 @@ public final class SharedMemory implements AutoCloseable {
         return new Builder(null, Objects.requireNonNull(file, "file"));
     }
 
-    /** The object name, or the file path of a file-backed mapping. */
+    /** The object name, the file path of a file-backed mapping, or {@code unnamed:<id>} for an unnamed one. */
     public String name() {
         return region.name();
     }
@@ -203,7 +377,8 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     /**
-     * Removes the name, whatever the lifetime, and closes this handle; open views stay valid.
+     * Removes the name, whatever the lifetime, and closes this handle; open views stay valid. An
+     * unnamed mapping has no name: for it this is {@link #close()}.
      *
      * <p>On POSIX the name goes now: a new object may be created under it while other handles still
      * map the old one. On Windows a memory-only mapping's name lasts until the last handle on it, in
@@ -249,11 +424,7 @@ public final class SharedMemory implements AutoCloseable {
             if (size != -1) {
                 throw new IllegalStateException("size was already set to " + size);
             }
-            if (bytes <= 0 || bytes > ObjectHeader.MAX_USER_SIZE) {
-                throw new IllegalArgumentException("size " + bytes + " is out of range: use 1 to "
-                        + ObjectHeader.MAX_USER_SIZE + " bytes");
-            }
-            this.size = bytes;
+            this.size = checkSize(bytes);
             return this;
         }
 
@@ -397,7 +568,7 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     /**
-     * The named objects (mappings, mutexes, events) of the shm directory, with their sizes, owners,
+     * The named objects (mappings, mutexes, events, semaphores) of the shm directory, with their sizes, owners,
      * creators and the live processes that have them open; read without opening any for writing, so
      * listing changes nothing. A name that is not a regular file (a FIFO, a directory, a device, a
      * socket, a symbolic link) is reported as "not a ShmStore object: FIFO" and so on, and is never

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * The other process in cross-process tests. Each command prints result lines on stdout; commands that
@@ -86,6 +87,52 @@ public final class MemoryChild {
                 }
                 break;
             }
+            case "hold-permits": {
+                NamedSemaphore s = NamedSemaphore.createOrOpen(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                Permits p = s.acquire(Integer.parseInt(args[4]), Duration.ofSeconds(30));
+                say("HELD " + ProcessHandle.current().pid() + " " + p.recovered());
+                waitFor("release");
+                s.release(Integer.parseInt(args[4]));
+                say("RELEASED");
+                waitFor("exit");
+                s.close();
+                break;
+            }
+            case "await-permits": {
+                try (NamedSemaphore s = NamedSemaphore.createOrOpen(args[1], Integer.parseInt(args[2]),
+                        Integer.parseInt(args[3]))) {
+                    say("WAITING");
+                    Permits p = s.acquire(Integer.parseInt(args[4]), Duration.ofSeconds(30));
+                    say("ACQUIRED " + p.acquired() + " " + p.recovered());
+                    waitFor("exit");
+                }
+                break;
+            }
+            case "share-permits": {
+                sharePermits(args[1], Integer.parseInt(args[2]), args[3], Integer.parseInt(args[4]));
+                break;
+            }
+            case "inherited": {
+                useUnnamed(SharedMemory.inherited(args[1]), System.getenv(args[1]), Long.parseLong(args[2]),
+                        Long.parseLong(args[3]));
+                break;
+            }
+            case "receive": {
+                say("PID " + ProcessHandle.current().pid());
+                String token = IN.readLine();
+                useUnnamed(SharedMemory.receive(token), token, Long.parseLong(args[1]), Long.parseLong(args[2]));
+                break;
+            }
+            case "create-unnamed": {
+                try (SharedMemory mem = SharedMemory.createUnnamed(4096);
+                     MemoryView view = mem.map()) {
+                    view.bytes().writeVolatileLong(0, Long.parseLong(args[1]));
+                    long parent = ProcessHandle.current().parent().orElseThrow().pid();
+                    say("TOKEN " + mem.duplicateFor(parent, Access.READ_WRITE));
+                    waitFor("exit");
+                }
+                break;
+            }
             case "readonly-writes": {
                 readOnlyWrites(args[1]);
                 break;
@@ -148,16 +195,18 @@ public final class MemoryChild {
 
     /**
      * As a user who takes names before their rightful creator: a mapping {@code name}, a mapping in
-     * {@code file}, a mutex {@code name.lock} and an event {@code name.ready}, all open to everyone,
+     * {@code file}, a mutex {@code name.lock}, an event {@code name.ready} and a semaphore of one permit
+     * {@code name.slots}, all open to everyone,
      * each mapping holding {@link #SQUATTER_MARK} at offset 0. Holds them until "exit".
      */
-    @SuppressWarnings("try") // the mutex and the event are only held open
+    @SuppressWarnings("try") // the mutex, the event and the semaphore are only held open
     private static void squat(String name, Path file) throws Exception {
         Set<PosixFilePermission> everyone = PosixFilePermissions.fromString("rw-rw-rw-");
         try (SharedMemory mem = SharedMemory.named(name).size(4096).permissions(everyone).create();
              SharedMemory backed = SharedMemory.backedBy(file).size(4096).permissions(everyone).create();
              NamedMutex mutex = NamedMutex.createOrOpen(name + ".lock", everyone);
-             NamedEvent event = NamedEvent.createOrOpen(name + ".ready", EventMode.AUTO_RESET, everyone)) {
+             NamedEvent event = NamedEvent.createOrOpen(name + ".ready", EventMode.AUTO_RESET, everyone);
+             NamedSemaphore semaphore = NamedSemaphore.createOrOpen(name + ".slots", 1, 1, everyone)) {
             for (SharedMemory m : List.of(mem, backed)) {
                 try (MemoryView view = m.map()) {
                     view.bytes().writeVolatileLong(0, SQUATTER_MARK);
@@ -165,6 +214,110 @@ public final class MemoryChild {
             }
             say("SQUATTING");
             waitFor("exit");
+        }
+    }
+
+    /**
+     * One of several processes sharing the {@code permits} permits of semaphore {@code name}: each round
+     * it takes a permit, counts itself in at offset 0 of mapping {@code slots}, writes its pid into a free
+     * one of the {@code permits} slots after it (8 bytes each, from offset 8), checks that no more than
+     * {@code permits} slots are taken, and undoes all of it. Prints {@code VIOLATION ...} for any excess
+     * and {@code DONE <rounds> <most holders seen>} at the end.
+     */
+    private static void sharePermits(String name, int permits, String slots, int rounds) throws Exception {
+        long pid = ProcessHandle.current().pid();
+        int most = 0;
+        try (NamedSemaphore s = NamedSemaphore.createOrOpen(name, permits, permits);
+             SharedMemory mem = SharedMemory.open(slots);
+             MemoryView view = mem.map()) {
+            BytesStore<?, Void> b = view.bytes();
+            say("READY");
+            waitFor("go");
+            for (int r = 0; r < rounds; r++) {
+                if (!s.tryAcquire(Duration.ofSeconds(60))) {
+                    say("VIOLATION no permit within 60 s");
+                    continue;
+                }
+                try {
+                    int holders = b.addAndGetInt(0, 1);
+                    most = Math.max(most, holders);
+                    if (holders > permits) {
+                        say("VIOLATION " + holders + " holders of " + permits + " permits");
+                    }
+                    int mine = -1;
+                    for (int i = 0; i < permits && mine < 0; i++) {
+                        if (b.compareAndSwapLong(8 + 8L * i, 0, pid)) {
+                            mine = i;
+                        }
+                    }
+                    if (mine < 0) {
+                        say("VIOLATION every slot was taken");
+                    }
+                    int taken = 0;
+                    for (int i = 0; i < permits; i++) {
+                        taken += b.readVolatileLong(8 + 8L * i) != 0 ? 1 : 0;
+                    }
+                    if (taken > permits) {
+                        say("VIOLATION " + taken + " slots taken");
+                    }
+                    Thread.onSpinWait();
+                    if (r % 8 == 0) {
+                        Thread.sleep(1);
+                    }
+                    if (mine >= 0 && !b.compareAndSwapLong(8 + 8L * mine, pid, 0)) {
+                        say("VIOLATION slot " + mine + " was overwritten while held");
+                    }
+                    b.addAndGetInt(0, -1);
+                } finally {
+                    s.release();
+                }
+            }
+        }
+        say("DONE " + rounds + " " + most);
+    }
+
+    /**
+     * A receiver of an unnamed mapping: prints its access and the long at {@code offset}; writes
+     * {@code value} at {@code offset + 8} if it may (WROTE), or else tries every way to write and prints
+     * REFUSED for each that is refused. Then, until "exit": "read" prints the long again, "hand-back" prints
+     * a token for the parent. Prints CLOSED once its handle is closed.
+     */
+    private static void useUnnamed(SharedMemory mem, String token, long offset, long value) throws Exception {
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        try (mem; MemoryView view = mem.map(0, mem.size(), mem.access())) {
+            say("ACCESS " + mem.access() + " " + mem.name());
+            say("VALUE " + view.bytes().readVolatileLong(offset));
+            if (mem.access() == Access.READ_WRITE) {
+                view.bytes().writeVolatileLong(offset + 8, value);
+                say("WROTE");
+            } else {
+                refused("map", () -> mem.map(0, mem.size(), Access.READ_WRITE));
+                refused("write", () -> view.bytes().writeVolatileLong(offset + 8, value));
+                refused("receive", () -> SharedMemory.receive(token, Access.READ_WRITE));
+                refused("handover", () -> mem.duplicateFor(parent, Access.READ_WRITE));
+                say("READ-ONLY CHECKED");
+            }
+            String line;
+            while ((line = IN.readLine()) != null && !line.trim().equals("exit")) {
+                if (line.trim().equals("read")) {
+                    say("VALUE " + view.bytes().readVolatileLong(offset));
+                } else if (line.trim().equals("hand-back")) {
+                    say("TOKEN " + mem.duplicateFor(parent, mem.access()));
+                }
+            }
+        }
+        say("CLOSED");
+    }
+
+    /** Prints "REFUSED what" when {@code write} throws ReadOnlyStoreException, "ALLOWED what ..." otherwise. */
+    private static void refused(String what, Callable<?> write) {
+        try {
+            write.call();
+            say("ALLOWED " + what);
+        } catch (ReadOnlyStoreException expected) {
+            say("REFUSED " + what);
+        } catch (Exception other) {
+            say("ALLOWED " + what + " threw " + other);
         }
     }
 

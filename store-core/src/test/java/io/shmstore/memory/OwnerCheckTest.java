@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Squatting: another local user ({@code nobody}, in a child JVM) creates a mapping, a file-backed
- * mapping, a mutex and an event before their rightful creator does, open to everyone. Every open of
+ * mapping, a mutex, an event and a semaphore before their rightful creator does, open to everyone. Every open of
  * them by this process is refused, naming both users, until it trusts that owner. This process runs
  * as root: root is a trusted owner, but here it is the caller, and nobody is neither it nor root.
  * Runs once per backend.
@@ -56,7 +56,8 @@ class OwnerCheckTest {
                     "openBackedBy", () -> SharedMemory.openBackedBy(file, Access.READ_WRITE),
                     "openBackedBy read-only", () -> SharedMemory.openBackedBy(file, Access.READ_ONLY),
                     "a mutex", () -> NamedMutex.createOrOpen("victim.lock"),
-                    "an event", () -> NamedEvent.createOrOpen("victim.ready", EventMode.AUTO_RESET));
+                    "an event", () -> NamedEvent.createOrOpen("victim.ready", EventMode.AUTO_RESET),
+                    "a semaphore", () -> NamedSemaphore.createOrOpen("victim.slots", 1, 1));
             opens.forEach((what, open) -> assertThatThrownBy(open).as(what)
                     .isInstanceOf(UntrustedOwnerException.class)
                     .hasMessageContaining(owner)
@@ -82,12 +83,16 @@ class OwnerCheckTest {
                  MemoryView b = byUid.map();
                  NamedMutex m = NamedMutex.createOrOpen("agreed.lock", OWNER_ONLY, Set.of(OtherUser.NAME));
                  NamedEvent e = NamedEvent.createOrOpen("agreed.ready", EventMode.AUTO_RESET, OWNER_ONLY,
+                         Set.of(OtherUser.NAME));
+                 NamedSemaphore s = NamedSemaphore.createOrOpen("agreed.slots", 1, 1, OWNER_ONLY,
                          Set.of(OtherUser.NAME))) {
                 assertThat(a.bytes().readVolatileLong(0)).isEqualTo(MemoryChild.SQUATTER_MARK);
                 assertThat(b.bytes().readVolatileLong(0)).isEqualTo(MemoryChild.SQUATTER_MARK);
                 assertThat(m.tryAcquire()).isEqualTo(Ownership.ACQUIRED);
                 m.release();
                 e.signal();
+                assertThat(s.tryAcquire(Duration.ZERO)).isTrue();
+                s.release();
             }
             other.send("exit");
             assertThat(other.waitFor(CHILD)).isZero();

@@ -5,6 +5,7 @@ import io.shmstore.Codecs;
 import io.shmstore.FullPolicy;
 import io.shmstore.IncompatibleStoreException;
 import io.shmstore.ReadOnlyStoreException;
+import io.shmstore.SemaphoreFullException;
 import io.shmstore.SharedStore;
 import io.shmstore.StoreException;
 import io.shmstore.StoreExistsException;
@@ -18,6 +19,7 @@ import io.shmstore.memory.Lifetime;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.NamedEvent;
 import io.shmstore.memory.NamedMutex;
+import io.shmstore.memory.NamedSemaphore;
 import io.shmstore.memory.SharedMemory;
 import io.shmstore.testing.ShmDirExtension;
 import io.shmstore.testing.SpecialFiles;
@@ -86,6 +88,7 @@ class BadInputTest {
         List<Arguments> rows = new ArrayList<>();
         sharedMemory(rows);
         mutexesAndEvents(rows);
+        semaphoresAndUnnamedMappings(rows);
         storeBuilder(rows);
         storeOpening(rows);
         storeOperations(rows);
@@ -226,6 +229,50 @@ class BadInputTest {
         rows.add(row("event: await with a null timeout", NullPointerException.class, "timeout", f -> {
             try (NamedEvent e = NamedEvent.createOrOpen("e", EventMode.AUTO_RESET)) {
                 e.await(null);
+            }
+        }));
+    }
+
+    @SuppressWarnings("try") // a semaphore opened only to exist while another open is tried
+    private static void semaphoresAndUnnamedMappings(List<Arguments> rows) {
+        rows.add(row("semaphore: max permits 0", IllegalArgumentException.class, "max permits 0",
+                f -> NamedSemaphore.createOrOpen("s", 0, 0)));
+        rows.add(row("semaphore: initial permits above the max", IllegalArgumentException.class, "initial permits 3",
+                f -> NamedSemaphore.createOrOpen("s", 3, 2)));
+        rows.add(row("semaphore: bad name", IllegalArgumentException.class, "s s",
+                f -> NamedSemaphore.createOrOpen("s s", 1, 1)));
+        rows.add(row("semaphore: null permissions", NullPointerException.class, "permissions",
+                f -> NamedSemaphore.createOrOpen("s", 1, 1, null)));
+        rows.add(row("semaphore: a mutex's name", IncompatibleStoreException.class, "mutex",
+                f -> NamedSemaphore.createOrOpen("mutex", 1, 1)));
+        rows.add(row("semaphore: other permit counts than it has", IncompatibleStoreException.class, "at most 2", f -> {
+            try (NamedSemaphore s = NamedSemaphore.createOrOpen("s", 1, 2)) {
+                NamedSemaphore.createOrOpen("s", 1, 3);
+            }
+        }));
+        rows.add(row("semaphore: acquire 0 permits", IllegalArgumentException.class, "permits 0", f -> {
+            try (NamedSemaphore s = NamedSemaphore.createOrOpen("s", 1, 1)) {
+                s.acquire(0, Duration.ZERO);
+            }
+        }));
+        rows.add(row("semaphore: release beyond the max", SemaphoreFullException.class, "max of 1", f -> {
+            try (NamedSemaphore s = NamedSemaphore.createOrOpen("s", 1, 1)) {
+                s.release();
+            }
+        }));
+        rows.add(row("unnamed: size 0", IllegalArgumentException.class, "size 0", f -> SharedMemory.createUnnamed(0)));
+        rows.add(row("unnamed: receive what is not a token", IllegalArgumentException.class, "\"nope\"",
+                f -> SharedMemory.receive("nope")));
+        rows.add(row("unnamed: hand over a named mapping", IllegalStateException.class, "memory",
+                f -> f.memory.duplicateFor(ProcessHandle.current().pid(), Access.READ_ONLY)));
+        rows.add(row("unnamed: hand over to pid 0", IllegalArgumentException.class, "pid 0", f -> {
+            try (SharedMemory m = SharedMemory.createUnnamed(64)) {
+                m.duplicateFor(0, Access.READ_ONLY);
+            }
+        }));
+        rows.add(row("unnamed: inherit through a bad variable name", IllegalArgumentException.class, "A-B", f -> {
+            try (SharedMemory m = SharedMemory.createUnnamed(64)) {
+                m.inheritTo(new ProcessBuilder("true"), "A-B", Access.READ_ONLY);
             }
         }));
     }

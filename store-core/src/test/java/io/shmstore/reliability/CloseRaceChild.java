@@ -9,6 +9,7 @@ import io.shmstore.memory.Lifetime;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.NamedEvent;
 import io.shmstore.memory.NamedMutex;
+import io.shmstore.memory.NamedSemaphore;
 import io.shmstore.memory.Ownership;
 import io.shmstore.memory.SharedMemory;
 import net.openhft.chronicle.bytes.BytesStore;
@@ -49,6 +50,7 @@ public final class CloseRaceChild {
                 case "view" -> viewRound(r);
                 case "mutex" -> mutexRound(r);
                 case "event" -> eventRound(r);
+                case "semaphore" -> semaphoreRound(r);
                 default -> throw new IllegalArgumentException(scenario);
             }
         }
@@ -233,6 +235,37 @@ public final class CloseRaceChild {
             }, m::close);
             check(keep.acquire(Duration.ofMillis(200)) == Ownership.ACQUIRED, "the mutex was left held");
             keep.release();
+        }
+    }
+
+    /**
+     * Threads take and give back permits through one handle, one of them waiting for more than are free,
+     * while it closes; then another handle of this process finds every permit either free or held by the
+     * process (those whose release came after the close), none lost or made, and gives the held ones back.
+     */
+    private static void semaphoreRound(int round) throws Exception {
+        NamedSemaphore s = NamedSemaphore.createOrOpen("semaphore-" + round, 2, 2);
+        try (NamedSemaphore keep = NamedSemaphore.createOrOpen("semaphore-" + round, 2, 2)) {
+            race(id -> {
+                while (true) {
+                    int permits = id == 0 ? 2 : 1;
+                    if (s.tryAcquire(permits, Duration.ofSeconds(5))) {
+                        try {
+                            s.availablePermits();
+                        } finally {
+                            s.release(permits);
+                        }
+                    }
+                }
+            }, s::close);
+            int held = keep.heldByThisProcess();
+            check(held + keep.availablePermits() == 2, "permits lost or made: " + held + " held, "
+                    + keep.availablePermits() + " available of 2");
+            if (held > 0) {
+                keep.release(held);
+            }
+            check(keep.tryAcquire(2, Duration.ofMillis(200)), "the permits did not all come back");
+            keep.release(2);
         }
     }
 

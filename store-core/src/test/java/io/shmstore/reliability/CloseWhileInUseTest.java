@@ -19,11 +19,11 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Closing a store, a change cursor, a view, a mutex or an event while other threads use it: they
- * finish or get {@link IllegalStateException}, and nothing touches unmapped memory. Each case runs in
- * a child JVM ({@link CloseRaceChild}) round after round, so that a use of unmapped memory would kill
- * it; the test checks its exit code, its output and that it wrote no hs_err file. Both POSIX backends;
- * memory-only and file-backed stores. {@code -Dshmstore.soak=true} runs 25 times as many rounds.
+ * Closing a store, a change cursor, a view, a mutex, an event or a semaphore while other threads use
+ * it: they finish or get {@link IllegalStateException}, and nothing touches unmapped memory. Each case
+ * runs in a child JVM ({@link CloseRaceChild}) round after round, so that a use of unmapped memory would
+ * kill it; the test checks its exit code, its output and that it wrote no hs_err file. Both POSIX
+ * backends; memory-only and file-backed stores. {@code -Dshmstore.soak=true} runs 25 times as many rounds.
  */
 @ExtendWith(ShmDirExtension.class)
 class CloseWhileInUseTest {
@@ -36,7 +36,7 @@ class CloseWhileInUseTest {
                 cases.add(Arguments.of(scenario, backend, "memory"));
                 cases.add(Arguments.of(scenario, backend, "file"));
             }
-            for (String scenario : new String[]{"view", "mutex", "event"}) {
+            for (String scenario : new String[]{"view", "mutex", "event", "semaphore"}) {
                 cases.add(Arguments.of(scenario, backend, "memory"));
             }
         }

@@ -6,6 +6,7 @@ import io.shmstore.memory.EventMode;
 import io.shmstore.memory.MemoryView;
 import io.shmstore.memory.NamedEvent;
 import io.shmstore.memory.NamedMutex;
+import io.shmstore.memory.NamedSemaphore;
 import io.shmstore.memory.Ownership;
 import io.shmstore.memory.SharedMemory;
 import io.shmstore.testing.ShmDirExtension;
@@ -25,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Opening and closing every kind of object many times — names reused and fresh, views of one mapping,
- * stores, mutexes, events — leaves no file descriptor, no mapping and no file behind. Counted from
+ * stores, mutexes, events, semaphores, unnamed mappings — leaves no file descriptor, no mapping and no
+ * file behind. Counted from
  * {@code /proc/self}, so Linux only. {@code -Dshmstore.soak=true} runs ten times as many rounds.
  */
 @EnabledOnOs(OS.LINUX)
@@ -87,6 +89,14 @@ class LeakTest {
         try (NamedEvent event = NamedEvent.createOrOpen("event-" + suffix, EventMode.AUTO_RESET)) {
             event.signal();
             assertThat(event.await(Duration.ZERO)).isTrue();
+        }
+        try (NamedSemaphore semaphore = NamedSemaphore.createOrOpen("semaphore-" + suffix, 2, 2)) {
+            assertThat(semaphore.tryAcquire(Duration.ZERO)).isTrue();
+            semaphore.release();
+        }
+        try (SharedMemory unnamed = SharedMemory.createUnnamed(4096);
+             MemoryView v = unnamed.map()) {
+            v.bytes().writeLong(0, i);
         }
     }
 

@@ -64,12 +64,23 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     public static ChildJvm start(List<String> command, String description) {
+        return start(command, description, ProcessBuilder::start);
+    }
+
+    /** How a child is started from its prepared {@link ProcessBuilder}: by a call that hands it something. */
+    @FunctionalInterface
+    public interface Starter {
+        Process start(ProcessBuilder prepared) throws IOException;
+    }
+
+    /** As {@link #start(List, String)}, started by {@code starter} (e.g. {@code SharedMemory.inheritTo}). */
+    public static ChildJvm start(List<String> command, String description, Starter starter) {
         try {
             Path output = Files.createTempFile("shmstore-child-", ".out");
             ProcessBuilder pb = new ProcessBuilder(command);
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             pb.redirectOutput(output.toFile());
-            return new ChildJvm(pb.start(), description, output);
+            return new ChildJvm(starter.start(pb), description, output);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + description, e);
         }

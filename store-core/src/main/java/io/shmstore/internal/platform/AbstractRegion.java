@@ -11,9 +11,17 @@ public abstract class AbstractRegion implements Region {
     private final long userSize;
     private final Lifetime lifetime;
     private final long objectId;
+    private final String name;
 
     protected AbstractRegion(ObjectSpec spec, Access access, boolean created, long userSize, Lifetime lifetime,
                              long objectId) {
+        this(spec, access, created, userSize, lifetime, objectId, spec.displayName());
+    }
+
+    /** As the other constructor, with the name the region shows: an unnamed mapping's, which its object id makes. */
+    protected AbstractRegion(ObjectSpec spec, Access access, boolean created, long userSize, Lifetime lifetime,
+                             long objectId, String name) {
+        this.name = name;
         this.spec = spec;
         this.access = access;
         this.created = created;
@@ -24,7 +32,7 @@ public abstract class AbstractRegion implements Region {
 
     @Override
     public final String name() {
-        return spec.displayName();
+        return name;
     }
 
     @Override

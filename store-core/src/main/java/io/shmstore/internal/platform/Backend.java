@@ -4,6 +4,7 @@ import io.shmstore.internal.sync.Waiter;
 import io.shmstore.internal.sync.ProcessProbe;
 import io.shmstore.internal.sync.MutexHandle;
 import io.shmstore.internal.sync.EventHandle;
+import io.shmstore.internal.sync.SemaphoreHandle;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.EventMode;
 
@@ -39,6 +40,31 @@ public interface Backend {
     Region createOrOpen(ObjectSpec spec);
 
     /**
+     * Creates an unnamed mapping ({@code spec.unnamed()}): memory no name leads to, which other processes
+     * reach only through {@link #handOver}, and which goes when the last process holding it closes it or
+     * exits.
+     */
+    Region createUnnamed(ObjectSpec spec);
+
+    /**
+     * Hands {@code region}, an unnamed mapping's, to another process with {@code access}, which the
+     * region's own access allows (the caller checked).
+     *
+     * @param targetPid the receiving process, or 0 for a child this process is about to start
+     * @throws IllegalStateException when the region is not an unnamed mapping's, or is closed
+     * @throws UnsupportedOperationException where this platform cannot hand memory over
+     */
+    Handover handOver(Region region, Access access, long targetPid);
+
+    /**
+     * Opens an unnamed mapping handed to this process ({@link Handover#token()}), with {@code access},
+     * which the token allows and is for this process (the caller checked).
+     *
+     * @throws io.shmstore.StoreNotFoundException when what it names is gone
+     */
+    Region receive(HandoverToken token, Access access);
+
+    /**
      * Opens an existing object read-only without taking part in its lifetime: the handle neither keeps
      * an until-last-close object alive nor removes one whose processes all exited, as every other open
      * does. For tools that look at objects and must change nothing.
@@ -50,6 +76,14 @@ public interface Backend {
 
     /** Creates or opens the named event ({@code spec.type() == EVENT}). */
     EventHandle event(ObjectSpec spec, EventMode mode);
+
+    /**
+     * Creates or opens the named semaphore ({@code spec.type() == SEMAPHORE}; on POSIX its initializer
+     * writes the semaphore word).
+     *
+     * @throws io.shmstore.IncompatibleStoreException naming both when it exists with other permit counts
+     */
+    SemaphoreHandle semaphore(ObjectSpec spec, int initialPermits, int maxPermits);
 
     /**
      * The named objects in this backend's namespace (empty where it cannot enumerate them: Windows).

@@ -22,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *  +---------------------------------------------------------------+
  *  |                        format version                         |  8
  *  +---------------------------------------------------------------+
- *  |                  object type (1 mem, 2 mutex, 3 event)        | 12
+ *  |                  object type (1 mem, 2 mutex, 3 event, 4 sem) | 12
  *  +---------------------------------------------------------------+
  *  |                   user size (8 bytes, bytes)                  | 16
  *  +---------------------------------------------------------------+
@@ -112,10 +112,21 @@ public final class ObjectHeader {
      */
     public static void write(long a, ObjectSpec spec, long creatorWord, boolean attachCreator,
                              java.util.function.LongConsumer beforeMagic) {
+        write(a, spec, creatorWord, attachCreator, newObjectId(), beforeMagic);
+    }
+
+    /** A new object id: random, never 0. */
+    public static long newObjectId() {
         long id;
         do {
             id = ThreadLocalRandom.current().nextLong();
         } while (id == 0);
+        return id;
+    }
+
+    /** As the other {@code write}, with an object id the caller chose ({@link #newObjectId()}). */
+    public static void write(long a, ObjectSpec spec, long creatorWord, boolean attachCreator, long id,
+                             java.util.function.LongConsumer beforeMagic) {
         MEMORY.writeInt(a + VERSION_OFFSET, VERSION);
         MEMORY.writeInt(a + TYPE_OFFSET, spec.type().tag());
         MEMORY.writeLong(a + USER_SIZE_OFFSET, spec.userSize());

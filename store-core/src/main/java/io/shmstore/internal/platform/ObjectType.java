@@ -1,13 +1,14 @@
 package io.shmstore.internal.platform;
 
 /**
- * The type tag every named object carries in its header. Mappings, mutexes and events share one
- * namespace; opening a name as the wrong type fails with {@code IncompatibleStoreException}.
+ * The type tag every named object carries in its header. Mappings, mutexes, events and semaphores
+ * share one namespace; opening a name as the wrong type fails with {@code IncompatibleStoreException}.
  */
 public enum ObjectType {
     MEMORY(1, "memory mapping", "a"),
     MUTEX(2, "mutex", "a"),
-    EVENT(3, "event", "an");
+    EVENT(3, "event", "an"),
+    SEMAPHORE(4, "semaphore", "a");
 
     private final int tag;
     private final String label;
@@ -34,7 +35,7 @@ public enum ObjectType {
         return null;
     }
 
-    /** Name for messages: "memory mapping", "mutex", "event". */
+    /** Name for messages: "memory mapping", "mutex", "event", "semaphore". */
     public String label() {
         return label;
     }

@@ -8,9 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashSet;
-import java.util.Set;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,23 +17,7 @@ class LockWordTest {
     private static final int SELF_TAG = 77;
 
     /** A process table the test controls: pid and tag pairs that are alive. */
-    private final Set<Long> alive = new HashSet<>();
-    private final ProcessProbe probe = new ProcessProbe() {
-        @Override
-        public int selfPid() {
-            return SELF_PID;
-        }
-
-        @Override
-        public int selfStartTag() {
-            return SELF_TAG;
-        }
-
-        @Override
-        public boolean isAlive(int pid, int startTag) {
-            return alive.contains(ProcessProbe.ownerWord(pid, startTag));
-        }
-    };
+    private final ScriptedProcesses probe = new ScriptedProcesses(SELF_PID, SELF_TAG);
 
     private long memory;
     private LocalOwner owner;
@@ -47,7 +28,6 @@ class LockWordTest {
         memory = OS.memory().allocate(64);
         long aligned = (memory + 7) & ~7L;
         LockWord.initialize(aligned);
-        alive.add(ProcessProbe.ownerWord(SELF_PID, SELF_TAG));
         owner = LocalOwner.register("lock-word-test-" + System.nanoTime());
         lock = new LockWord(aligned, new io.shmstore.internal.sync.BackoffWaiter(), probe, owner, "test lock");
         this.word = aligned;
@@ -64,7 +44,7 @@ class LockWordTest {
     @Test
     void aRecycledPidWithAnotherStartTimeIsADeadOwner() {
         int pid = 4242;
-        alive.add(ProcessProbe.ownerWord(pid, 9));
+        probe.live(pid, 9);
         OS.memory().writeVolatileLong(word, ProcessProbe.ownerWord(pid, 8));
         assertThat(lock.tryAcquire()).isEqualTo(Ownership.ABANDONED);
         assertThat(lock.recoveries()).isEqualTo(1);
@@ -76,13 +56,13 @@ class LockWordTest {
     @Test
     void aLiveOwnerIsNotTakenOver() {
         int pid = 4243;
-        alive.add(ProcessProbe.ownerWord(pid, 5));
+        probe.live(pid, 5);
         OS.memory().writeVolatileLong(word, ProcessProbe.ownerWord(pid, 5));
         assertThat(lock.tryAcquire()).isNull();
         assertThatThrownBy(() -> lock.acquire(20_000_000L)).isInstanceOf(LockTimeoutException.class)
                 .hasMessageContaining("4243").hasMessageContaining("test lock");
         assertThat(lock.recoveries()).isZero();
-        alive.remove(ProcessProbe.ownerWord(pid, 5));
+        probe.die(pid, 5);
         assertThat(lock.acquire(1_000_000_000L)).isEqualTo(Ownership.ABANDONED);
         lock.release();
     }

@@ -25,6 +25,13 @@ interface FileOps {
         /** The uid of the file's owner, unsigned, as it was when the file was opened. */
         long ownerUid();
 
+        /**
+         * This process's descriptor number for the file, as {@code /proc/self/fd} lists it.
+         *
+         * @throws UnsupportedOperationException where it cannot be found out
+         */
+        int descriptor();
+
         @Override
         void close();
     }
@@ -42,6 +49,30 @@ interface FileOps {
      * @throws java.nio.file.AccessDeniedException when the permissions do not allow it
      */
     Handle open(Path path, boolean write) throws IOException;
+
+    /**
+     * Creates a file that no name leads to, with {@code perms}: an anonymous memory file where the platform has
+     * one ({@code memfd_create}), else a file created in {@code dir} and unlinked at once. It goes when
+     * its last descriptor and mapping go, in whatever process. {@code tag} names it where the system
+     * shows open files ({@code /proc/<pid>/maps}, {@code /proc/<pid>/fd}).
+     */
+    Handle createUnnamed(Path dir, String tag, Set<PosixFilePermission> perms) throws IOException;
+
+    /**
+     * Forbids every process, this one included, to change the size of a file made by
+     * {@link #createUnnamed}, so that no receiver can cut it under the others' mappings.
+     *
+     * @return false where the platform cannot
+     */
+    boolean sealSize(Handle h) throws IOException;
+
+    /**
+     * Opens the file that another process's descriptor refers to, through {@code link},
+     * {@code /proc/<pid>/fd/<n>}, which this open follows, as a regular file only.
+     *
+     * @throws NotRegularFileException when it refers to anything but a regular file
+     */
+    Handle openDescriptor(Path link, boolean write) throws IOException;
 
     /** Sets the length and reserves the blocks, so a later write cannot fail for lack of space. */
     void reserve(Handle h, long length) throws IOException;

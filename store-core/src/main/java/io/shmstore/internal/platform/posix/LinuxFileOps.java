@@ -61,6 +61,11 @@ final class LinuxFileOps implements FileOps {
         }
 
         @Override
+        public int descriptor() {
+            return fd;
+        }
+
+        @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
                 LinuxLibc.close(fd);
@@ -101,6 +106,49 @@ final class LinuxFileOps implements FileOps {
             }
             throw failure(path, "open", errno);
         }
+        return regularOrClose(path, fd, write);
+    }
+
+    /** {@code memfd_create}: memory no name leads to, owner-only, whose size may be sealed. */
+    @Override
+    public Handle createUnnamed(Path dir, String tag, Set<PosixFilePermission> perms) throws IOException {
+        long fd = LinuxLibc.syscall(LinuxLibc.SYS_MEMFD_CREATE, tag, LinuxLibc.MFD_CLOEXEC | LinuxLibc.MFD_ALLOW_SEALING);
+        if (fd < 0) {
+            throw failure(null, "memfd_create", LinuxLibc.errno());
+        }
+        // a memfd starts as 0777: with the permissions asked, even another user who may read /proc/<pid>/fd
+        // cannot open it there
+        if (LinuxLibc.fchmod((int) fd, PosixModes.toMode(perms)) != 0) {
+            int e = LinuxLibc.errno();
+            LinuxLibc.close((int) fd);
+            throw failure(null, "fchmod of a memfd", e);
+        }
+        return new FdHandle((int) fd, true, PosixUsers.self());
+    }
+
+    /** {@code F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL}: the size is final, and so are the seals. */
+    @Override
+    public boolean sealSize(Handle h) throws IOException {
+        if (LinuxLibc.syscall(LinuxLibc.SYS_FCNTL, ((FdHandle) h).fd, LinuxLibc.F_ADD_SEALS,
+                LinuxLibc.F_SEAL_SHRINK | LinuxLibc.F_SEAL_GROW | LinuxLibc.F_SEAL_SEAL) != 0) {
+            throw failure(null, "seal the size of a memfd", LinuxLibc.errno());
+        }
+        return true;
+    }
+
+    /** Follows the link, the one open here that does; what it reaches is checked as {@link #open} checks. */
+    @Override
+    public Handle openDescriptor(Path link, boolean write) throws IOException {
+        int flags = (write ? LinuxLibc.O_RDWR : LinuxLibc.O_RDONLY) | LinuxLibc.O_NONBLOCK | LinuxLibc.O_CLOEXEC;
+        int fd = LinuxLibc.open(link.toString(), flags, 0);
+        if (fd < 0) {
+            throw failure(link, "open", LinuxLibc.errno());
+        }
+        return regularOrClose(link, fd, write);
+    }
+
+    /** The handle on {@code fd} if {@code fstat} says it is a regular file; else it is closed and refused. */
+    private static Handle regularOrClose(Path path, int fd, boolean write) throws IOException {
         byte[] stat = new byte[LinuxLibc.STAT_BYTES];
         if (LinuxLibc.syscall(LinuxLibc.SYS_FSTAT, fd, stat) != 0) {
             int errno = LinuxLibc.errno();

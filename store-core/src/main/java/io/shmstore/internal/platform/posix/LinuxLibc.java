@@ -30,6 +30,19 @@ final class LinuxLibc {
     static final int MAP_ANONYMOUS = 0x20;
     static final int MAP_NORESERVE = 0x4000;
 
+    static final int MFD_CLOEXEC = 1;
+    static final int MFD_ALLOW_SEALING = 2;
+    static final int F_ADD_SEALS = 1033;
+    static final int F_SEAL_SEAL = 1;
+    static final int F_SEAL_SHRINK = 2;
+    static final int F_SEAL_GROW = 4;
+    /**
+     * {@code memfd_create} and {@code fcntl} as system calls: glibc before 2.27 has no {@code memfd_create},
+     * and one missing symbol would keep this whole class from binding.
+     */
+    static final long SYS_MEMFD_CREATE;
+    static final long SYS_FCNTL;
+
     static final int FUTEX_WAIT = 0;
     static final int FUTEX_WAKE = 1;
     static final long SYS_FUTEX;
@@ -49,12 +62,16 @@ final class LinuxLibc {
         int noFollow = 0;
         long futex = -1;
         long fstat = -1;
+        long memfd = -1;
+        long fcntl = -1;
         int modeOffset = 0;
         int uidOffset = 0;
         if (Platform.isLinux() && (Platform.isIntel() && Platform.is64Bit() || Platform.isARM() && Platform.is64Bit())) {
             noFollow = Platform.isIntel() ? 0400000 : 0100000;
             futex = Platform.isIntel() ? 202 : 98;
             fstat = Platform.isIntel() ? 5 : 80;
+            memfd = Platform.isIntel() ? 319 : 279;
+            fcntl = Platform.isIntel() ? 72 : 25;
             // x86-64: st_dev, st_ino, st_nlink (8 bytes each), st_mode, st_uid; aarch64: st_dev, st_ino,
             // st_mode, st_nlink (4 bytes), st_uid
             modeOffset = Platform.isIntel() ? 24 : 16;
@@ -70,6 +87,8 @@ final class LinuxLibc {
         O_NOFOLLOW = noFollow;
         SYS_FUTEX = futex;
         SYS_FSTAT = fstat;
+        SYS_MEMFD_CREATE = memfd;
+        SYS_FCNTL = fcntl;
         ST_MODE_OFFSET = modeOffset;
         ST_UID_OFFSET = uidOffset;
     }
@@ -111,6 +130,12 @@ final class LinuxLibc {
 
     /** {@code syscall(SYS_fstat, fd, buf)}: 0, or -1 with errno set; {@code buf} gets the {@code struct stat}. */
     static native long syscall(long number, long fd, byte[] statBuffer);
+
+    /** {@code syscall(SYS_memfd_create, name, flags)}: a descriptor, or -1 with errno set. */
+    static native long syscall(long number, String name, int flags);
+
+    /** {@code syscall(SYS_fcntl, fd, cmd, arg)}: as {@code fcntl}, -1 with errno set on failure. */
+    static native long syscall(long number, long fd, long cmd, long arg);
 
     /** The error number of the last failed call on this thread; see {@link Errno} for its name. */
     static int errno() {

@@ -65,6 +65,19 @@ final class NioFileOps implements FileOps {
             return writable;
         }
 
+        /** NIO does not tell: read from the JDK's channel and descriptor objects (their packages are opened). */
+        @Override
+        public int descriptor() {
+            try {
+                Object fd = Jvm.getValue(channel, "fd");
+                Integer n = Jvm.getValue(fd, "fd");
+                return n;
+            } catch (RuntimeException e) {
+                throw new UnsupportedOperationException("cannot find the descriptor of " + path + " through NIO: "
+                        + e + "; run with --add-opens java.base/sun.nio.ch and java.base/java.io (JvmFlags.all())", e);
+            }
+        }
+
         @Override
         public long size() throws IOException {
             return channel.size();
@@ -95,6 +108,39 @@ final class NioFileOps implements FileOps {
             throw e;
         }
         return new ChannelHandle(path, ch, true, PosixUsers.self());
+    }
+
+    /** A file created in {@code dir} under a name made from {@code tag}, and unlinked at once. */
+    @Override
+    public Handle createUnnamed(Path dir, String tag, Set<PosixFilePermission> perms) throws IOException {
+        Path path = dir.resolve("." + tag);
+        Handle h = createNew(path, perms);
+        try {
+            Files.delete(path);
+        } catch (IOException | RuntimeException e) {
+            h.close();
+            throw e;
+        }
+        return h;
+    }
+
+    /** NIO cannot seal a file. */
+    @Override
+    public boolean sealSize(Handle h) {
+        return false;
+    }
+
+    /** Checks what the link leads to (following it) before opening it, and opens only a regular file. */
+    @Override
+    public Handle openDescriptor(Path link, boolean write) throws IOException {
+        Map<String, Object> target = Files.readAttributes(link, "unix:mode,uid");
+        FileKind kind = FileKind.ofMode((Integer) target.get("mode"));
+        if (kind != FileKind.REGULAR) {
+            throw new NotRegularFileException(link.toString(), kind);
+        }
+        FileChannel ch = write ? FileChannel.open(link, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : FileChannel.open(link, StandardOpenOption.READ);
+        return new ChannelHandle(link, ch, write, Integer.toUnsignedLong((Integer) target.get("uid")));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.shmstore.internal.platform.posix;
 
 import io.shmstore.IncompatibleStoreException;
+import io.shmstore.StoreCorruptedException;
 import io.shmstore.StoreException;
 import io.shmstore.StoreExistsException;
 import io.shmstore.StoreFullException;
@@ -8,6 +9,8 @@ import io.shmstore.StoreNotFoundException;
 import io.shmstore.UntrustedOwnerException;
 import io.shmstore.internal.platform.Backend;
 import io.shmstore.internal.sync.EventHandle;
+import io.shmstore.internal.platform.Handover;
+import io.shmstore.internal.platform.HandoverToken;
 import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.sync.MutexHandle;
 import io.shmstore.internal.platform.Names;
@@ -20,6 +23,9 @@ import io.shmstore.internal.platform.Reservations;
 import io.shmstore.internal.sync.Waiter;
 import io.shmstore.internal.sync.BackoffWaiter;
 import io.shmstore.internal.sync.LockWordMutex;
+import io.shmstore.internal.sync.SemaphoreHandle;
+import io.shmstore.internal.sync.SemaphoreWord;
+import io.shmstore.internal.sync.WordSemaphore;
 import io.shmstore.memory.Access;
 import io.shmstore.memory.EventMode;
 import io.shmstore.memory.Lifetime;
@@ -67,6 +73,8 @@ import java.util.function.Supplier;
  * it, then the open file's owner must be this process's user, root or a trusted owner
  * ({@link PosixUsers#checkOwner}), and only then are its size and header read.
  *
+ * <p>Unnamed mappings, which have no file name and no attach table, are {@link PosixUnnamed}'s.
+ *
  * <p>Longer than most classes here: creating, opening, attaching and removing a stale object make one
  * protocol over the name, whose races can only be checked with all of it in view.
  */
@@ -80,6 +88,7 @@ public final class PosixBackend implements Backend {
     private final ProcessProbe processes;
     private final Waiter waiter;
     private final Supplier<Path> directory;
+    private final PosixUnnamed unnamed;
 
     private PosixBackend(String name, FileOps files, ProcessProbe processes, Waiter waiter, Supplier<Path> directory) {
         this.name = name;
@@ -87,6 +96,7 @@ public final class PosixBackend implements Backend {
         this.processes = processes;
         this.waiter = waiter;
         this.directory = directory;
+        this.unnamed = new PosixUnnamed(this, files);
     }
 
     /** True when the Linux libc binding loaded (x86-64 or aarch64 Linux). */
@@ -178,6 +188,22 @@ public final class PosixBackend implements Backend {
         throw new StoreException("could not open " + describe(spec) + ": it kept being removed and re-created");
     }
 
+    /** See {@link PosixUnnamed}. */
+    @Override
+    public Region createUnnamed(ObjectSpec spec) {
+        return unnamed.create(spec);
+    }
+
+    @Override
+    public Handover handOver(Region region, Access access, long targetPid) {
+        return unnamed.handOver(region, access, targetPid);
+    }
+
+    @Override
+    public Region receive(HandoverToken token, Access access) {
+        return unnamed.receive(token, access);
+    }
+
     @Override
     public void checkUser(String user) {
         if (PosixUsers.uidOf(user) < 0) {
@@ -194,18 +220,45 @@ public final class PosixBackend implements Backend {
     @Override
     public MutexHandle mutex(ObjectSpec spec) {
         PosixRegion region = createOrOpen(spec, EventMode.AUTO_RESET);
-        Mapping word = null;
+        return overControlArea(region, region.controlLength(), (address, onClose) -> new LockWordMutex(address,
+                region.lockKey(0), "mutex " + Names.quote(region.name()), true, waiter, processes, onClose));
+    }
+
+    @Override
+    public SemaphoreHandle semaphore(ObjectSpec spec, int initialPermits, int maxPermits) {
+        PosixRegion region = createOrOpen(spec, EventMode.AUTO_RESET);
+        if (region.size() < SemaphoreWord.LENGTH) {
+            region.close();
+            throw new StoreCorruptedException(describe(spec) + " is damaged: its user area is " + region.size()
+                    + " bytes, shorter than a semaphore's " + SemaphoreWord.LENGTH);
+        }
+        return overControlArea(region, SemaphoreWord.LENGTH, (address, onClose) -> new WordSemaphore(address,
+                region.lockKey(SemaphoreWord.LOCK_OFFSET), "semaphore " + Names.quote(region.name()), initialPermits,
+                maxPermits, waiter, processes, onClose));
+    }
+
+    /** Builds a handle over the first bytes of an object's user area; its close unmaps them and closes the region. */
+    @FunctionalInterface
+    private interface OverArea<T> {
+        T make(long address, Runnable onClose);
+    }
+
+    /**
+     * Maps {@code length} bytes at the start of {@code region}'s user area and makes the handle over them,
+     * whose close unmaps them and closes the region; on failure, both are given back here.
+     */
+    private static <T> T overControlArea(PosixRegion region, long length, OverArea<T> make) {
+        Mapping area = null;
         try {
-            word = region.mapControlWord();
-            Mapping mapped = word;
-            return new LockWordMutex(word.address(), region.lockKey(0), "mutex " + Names.quote(region.name()), true,
-                    waiter, processes, () -> {
-                        mapped.unmap();
-                        region.close();
-                    });
+            area = region.map(0, length, Access.READ_WRITE);
+            Mapping mapped = area;
+            return make.make(area.address(), () -> {
+                mapped.unmap();
+                region.close();
+            });
         } catch (RuntimeException e) {
-            if (word != null) {
-                word.unmap();
+            if (area != null) {
+                area.unmap();
             }
             region.close();
             throw e;
@@ -408,17 +461,67 @@ public final class PosixBackend implements Backend {
         }
     }
 
+    /**
+     * Maps {@code length} bytes at {@code offset} of an object's user area: from the page that holds its
+     * first byte, since mappings start at page boundaries. The caller checks the bounds and the access.
+     */
+    Mapping mapUserArea(ObjectSpec spec, FileOps.Handle file, long offset, long length, boolean writable) {
+        int page = files.pageSize();
+        long fileOffset = ObjectHeader.HEADER_LENGTH + offset;
+        long aligned = fileOffset - (fileOffset % page);
+        long delta = fileOffset - aligned;
+        Mapping base;
+        try {
+            base = files.map(file, aligned, length + delta, writable);
+        } catch (IOException e) {
+            throw new StoreException("cannot map " + length + " bytes at offset " + offset + " of " + describe(spec) + ": "
+                    + e.getMessage(), e);
+        }
+        return delta == 0 ? base : new OffsetMapping(base, delta, length);
+    }
+
+    /** A view that starts inside its first page. */
+    private record OffsetMapping(Mapping base, long delta, long length) implements Mapping {
+        @Override
+        public long address() {
+            return base.address() + delta;
+        }
+
+        @Override
+        public boolean writable() {
+            return base.writable();
+        }
+
+        @Override
+        public void unmap() {
+            base.unmap();
+        }
+
+        @Override
+        public Runnable retire() {
+            return base.retire();
+        }
+    }
+
     /** Reserves a range of an object's file (file offsets), as a typed failure when there is no room. */
     void reserve(ObjectSpec spec, FileOps.Handle h, long offset, long length) {
         try {
             files.reserve(h, offset, length);
         } catch (NoSpaceException e) {
-            Path dir = pathOf(spec).getParent();
             throw new StoreFullException("cannot reserve " + length + " more bytes for " + describe(spec) + ": "
-                    + e.getReason() + "; free space in " + dir + " is " + usable(dir) + " bytes", e);
+                    + e.getReason() + freeSpace(spec), e);
         } catch (IOException e) {
             throw new StoreException("cannot reserve " + length + " bytes of " + describe(spec) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** "; free space in /dev/shm is N bytes" for an object that lives in a directory, "" for an unnamed one. */
+    String freeSpace(ObjectSpec spec) {
+        if (spec.unnamed()) {
+            return "";
+        }
+        Path dir = pathOf(spec).getParent();
+        return "; free space in " + dir + " is " + usable(dir) + " bytes";
     }
 
     /** Gives a range of an object's file back (file offsets); false where it cannot be done. */

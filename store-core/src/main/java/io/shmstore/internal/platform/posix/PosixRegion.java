@@ -9,7 +9,6 @@ import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectHeader;
 import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.internal.sync.ProcessProbe;
-import io.shmstore.internal.platform.AbstractRegion;
 import io.shmstore.internal.sync.LocalOwner;
 import io.shmstore.internal.sync.LockWord;
 import io.shmstore.memory.Access;
@@ -28,12 +27,10 @@ import java.util.stream.Collectors;
  * described in {@link PosixBackend}, and the index of this handle's attach entry ({@code -1} for a
  * handle that could only open the file for reading).
  */
-final class PosixRegion extends AbstractRegion {
+final class PosixRegion extends FileRegion {
     private static final Memory MEMORY = OS.memory();
 
-    private final PosixBackend backend;
     private final Path path;
-    private final FileOps.Handle file;
     private final Mapping header;
     private final LocalOwner headerLockOwner;
     private final LockWord headerLock;
@@ -42,11 +39,9 @@ final class PosixRegion extends AbstractRegion {
 
     PosixRegion(PosixBackend backend, ObjectSpec spec, Path path, FileOps.Handle file, Mapping header,
                 Access access, boolean created, int slot) {
-        super(spec, access, created, ObjectHeader.userSize(header.address()), ObjectHeader.lifetime(header.address()),
-                ObjectHeader.objectId(header.address()));
-        this.backend = backend;
+        super(backend, spec, file, access, created, ObjectHeader.userSize(header.address()),
+                ObjectHeader.lifetime(header.address()), ObjectHeader.objectId(header.address()), spec.displayName());
         this.path = path;
-        this.file = file;
         this.header = header;
         this.slot = slot;
         long a = header.address();
@@ -174,65 +169,14 @@ final class PosixRegion extends AbstractRegion {
         }
     }
 
-    @Override
-    public Mapping map(long offset, long length, Access viewAccess) {
-        if (viewAccess == Access.READ_WRITE && (access == Access.READ_ONLY || !file.writable())) {
-            throw new ReadOnlyStoreException("cannot map a writable view of " + PosixBackend.describe(spec)
-                    + ": it was opened read-only");
-        }
-        int page = backend.files().pageSize();
-        long fileOffset = ObjectHeader.HEADER_LENGTH + offset;
-        long aligned = fileOffset - (fileOffset % page);
-        long delta = fileOffset - aligned;
-        Mapping base;
-        synchronized (this) {
-            checkOpen();
-            try {
-                base = backend.files().map(file, aligned, length + delta, viewAccess == Access.READ_WRITE);
-            } catch (IOException e) {
-                throw new StoreException("cannot map " + length + " bytes at offset " + offset + " of "
-                        + PosixBackend.describe(spec) + ": " + e.getMessage(), e);
-            }
-        }
-        return delta == 0 ? base : new OffsetMapping(base, delta, length);
-    }
-
-    /** A view that starts inside its first page. */
-    private record OffsetMapping(Mapping base, long delta, long length) implements Mapping {
-        @Override
-        public long address() {
-            return base.address() + delta;
-        }
-
-        @Override
-        public boolean writable() {
-            return base.writable();
-        }
-
-        @Override
-        public void unmap() {
-            base.unmap();
-        }
-
-        @Override
-        public Runnable retire() {
-            return base.retire();
-        }
-    }
-
-    @Override
-    public void reserve(long offset, long length) {
-        backend.reserve(spec, file, ObjectHeader.HEADER_LENGTH + offset, length);
-    }
-
-    @Override
-    public boolean release(long offset, long length) {
-        return backend.release(spec, file, ObjectHeader.HEADER_LENGTH + offset, length);
-    }
-
     /** The user area's first bytes, mapped for a mutex or event word; unmapped on close by the caller. */
     Mapping mapControlWord() {
-        return map(0, Math.min(size(), backend.files().pageSize()), Access.READ_WRITE);
+        return map(0, controlLength(), Access.READ_WRITE);
+    }
+
+    /** How much of the user area a mutex or event maps: its first page, or all of a smaller one. */
+    long controlLength() {
+        return Math.min(size(), backend.files().pageSize());
     }
 
     /** Identity of the lock word at {@code userOffset} of the user area. */
@@ -286,7 +230,8 @@ final class PosixRegion extends AbstractRegion {
         close();
     }
 
-    private void checkOpen() {
+    @Override
+    protected void checkOpen() {
         if (closed) {
             throw new IllegalStateException(PosixBackend.describe(spec) + " is closed");
         }

@@ -185,6 +185,22 @@ final class Sections {
     }
 
     /**
+     * {@code CreateFileMapping} on the paging file without a name: a section only handles reach, which
+     * the kernel removes when the last one, in any process, closes. No name means no squatter and no
+     * security descriptor to widen: its default one admits the creating user, and other processes get
+     * it only as a handle duplicated into them, with the rights the duplicate carries.
+     */
+    WindowsRegion createUnnamed(ObjectSpec spec) {
+        long total = ObjectHeader.HEADER_LENGTH + spec.userSize();
+        WinNT.HANDLE h = Kernel32.INSTANCE.CreateFileMapping(WinBase.INVALID_HANDLE_VALUE, null, WinNT.PAGE_READWRITE,
+                (int) (total >>> 32), (int) total, null);
+        if (Win32.invalid(h)) {
+            throw Win32Errors.forObject(Win32.lastError(), spec, "cannot create");
+        }
+        return initialise(spec, h);
+    }
+
+    /**
      * {@code CREATE_NEW} decides the one creator; the others fall back to {@code OPEN_EXISTING}. A
      * file deleted between the two is created again. The file gets the explicit descriptor of {@link
      * SecurityAttributes}, owner-only by default, never the ACL its directory would pass on.

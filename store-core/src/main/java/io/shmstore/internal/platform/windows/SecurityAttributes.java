@@ -24,8 +24,8 @@ import java.util.Set;
  * access. Owner-only permissions stop there. Any group or others read or write adds a second ACE:
  * Everyone ({@code S-1-1-0}) gets read, or read and write. Windows has no POSIX group in this sense
  * (the primary group a descriptor may name takes no part in access checks), so group and others both
- * map to Everyone. Execute bits grant nothing here: views are never mapped executable, and mutexes
- * and events have no execute right. Everyone excludes anonymous logons, and a process of lower
+ * map to Everyone. Execute bits grant nothing here: views are never mapped executable, and mutexes,
+ * events and semaphores have no execute right. Everyone excludes anonymous logons, and a process of lower
  * integrity than the creator still cannot write (Windows' no-write-up label).
  *
  * <p><b>The owner is the account, elevated or not.</b> The default owner of an elevated
@@ -77,7 +77,13 @@ final class SecurityAttributes {
          * the mutex writes it, so read gives the same rights as write.
          */
         MUTEX_STATE(WinNT.SECTION_ALL_ACCESS, WinNT.GENERIC_READ | WinNT.GENERIC_WRITE,
-                WinNT.GENERIC_READ | WinNT.GENERIC_WRITE);
+                WinNT.GENERIC_READ | WinNT.GENERIC_WRITE),
+        /**
+         * Waiting takes a permit, so, as for a mutex, a semaphore has no read-only use: a process that may
+         * wait must also release what it took, so read grants waiting, querying and releasing alike.
+         */
+        SEMAPHORE(WindowsSemaphore.ALL_ACCESS, WinNT.GENERIC_READ | WindowsSemaphore.USE_ACCESS,
+                WinNT.GENERIC_READ | WinNT.GENERIC_WRITE | WindowsSemaphore.USE_ACCESS);
 
         final int owner;
         final int read;

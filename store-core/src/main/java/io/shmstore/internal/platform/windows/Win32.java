@@ -6,6 +6,7 @@ import com.sun.jna.platform.win32.BaseTSD;
 import com.sun.jna.platform.win32.Kernel32;
 import com.sun.jna.platform.win32.WinBase;
 import com.sun.jna.platform.win32.WinNT;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.win32.StdCallLibrary;
 import com.sun.jna.win32.W32APIOptions;
 
@@ -140,6 +141,47 @@ final class Win32 {
         }
         long millis = timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 == 0 ? 0 : 1);
         return (int) Math.min(millis, INFINITE_MILLIS);
+    }
+
+    /** jna-platform binds none of the semaphore calls; the Windows semaphore uses this binding, loaded on first use. */
+    static SemaphoreApi semaphores() {
+        return Semaphores.API;
+    }
+
+    /**
+     * {@code NtQuerySemaphore}'s {@code SemaphoreBasicInformation}: the current and the maximum count.
+     * It is the one call that reads a semaphore's counts; it lives in ntdll, is exported on every
+     * Windows NT, and needs {@code SEMAPHORE_QUERY_STATE} on the handle.
+     *
+     * @return {current, maximum}, or {@code null} when the call fails
+     */
+    static int[] semaphoreCounts(WinNT.HANDLE semaphore) {
+        int[] info = new int[2];
+        return NtQuery.API.NtQuerySemaphore(semaphore, 0, info, 2 * Integer.BYTES, null) == 0 ? info : null;
+    }
+
+    /** {@code CreateSemaphoreW}, {@code OpenSemaphoreW} and {@code ReleaseSemaphore}. */
+    interface SemaphoreApi extends StdCallLibrary {
+        WinNT.HANDLE CreateSemaphore(WinBase.SECURITY_ATTRIBUTES lpSemaphoreAttributes, int lInitialCount,
+                                     int lMaximumCount, String lpName);
+
+        WinNT.HANDLE OpenSemaphore(int dwDesiredAccess, boolean bInheritHandle, String lpName);
+
+        boolean ReleaseSemaphore(WinNT.HANDLE hSemaphore, int lReleaseCount, IntByReference lpPreviousCount);
+    }
+
+    /** The binding for {@link #semaphoreCounts}: an NTSTATUS, 0 on success. */
+    interface NtQueryApi extends StdCallLibrary {
+        int NtQuerySemaphore(WinNT.HANDLE semaphoreHandle, int informationClass, int[] information, int length,
+                             IntByReference returnLength);
+    }
+
+    private static final class Semaphores {
+        static final SemaphoreApi API = Native.load("kernel32", SemaphoreApi.class, W32APIOptions.DEFAULT_OPTIONS);
+    }
+
+    private static final class NtQuery {
+        static final NtQueryApi API = Native.load("ntdll", NtQueryApi.class, W32APIOptions.DEFAULT_OPTIONS);
     }
 
     /** Kernel32 calls that jna-platform lacks or declares too narrowly, loaded on first use. */

@@ -57,6 +57,9 @@ final class Win32Errors {
      * Win32Facts#NAME_ABSENT} means the name is free.
      */
     static StoreException forObject(int code, ObjectSpec spec, String action) {
+        if (spec.unnamed()) {
+            return toException(code, action + " an unnamed " + spec.type().label());
+        }
         if (!spec.fileBacked()) {
             String kernelName = WindowsBackend.kernelName(spec.name());
             if (code == Win32Facts.NAME_HELD_BY_OTHER_TYPE) {
@@ -86,9 +89,9 @@ final class Win32Errors {
         String kernelName = WindowsBackend.kernelName(spec.name());
         ObjectType found = probe(kernelName);
         String what = Names.quote(spec.name()) + " is " + (found == null
-                ? "a kernel object of a kind ShmStore does not make (a semaphore, a timer, a job, ...)"
+                ? "a kernel object of a kind ShmStore does not make (a timer, a job, ...)"
                 : found.withArticle()) + ", not " + spec.type().withArticle() + " (Windows object " + kernelName
-                + "; mappings, mutexes and events share one namespace)";
+                + "; mappings, mutexes, events and semaphores share one namespace)";
         if (exclusiveCreate) {
             return new StoreExistsException("cannot create " + WindowsBackend.describe(spec) + ": the name is taken; "
                     + what);
@@ -99,7 +102,7 @@ final class Win32Errors {
     /**
      * The type of the kernel object named {@code kernelName}, found by opening it as each type with the
      * least access: an open of the right type succeeds or is denied, one of a wrong type fails with
-     * {@link Win32Facts#NAME_HELD_BY_OTHER_TYPE}. {@code null} when it is none of the three, or gone.
+     * {@link Win32Facts#NAME_HELD_BY_OTHER_TYPE}. {@code null} when it is none of the four, or gone.
      */
     static ObjectType probe(String kernelName) {
         for (ObjectType type : ObjectType.values()) {
@@ -110,6 +113,9 @@ final class Win32Errors {
                     break;
                 case EVENT:
                     h = Kernel32.INSTANCE.OpenEvent(WinNT.SYNCHRONIZE, false, kernelName);
+                    break;
+                case SEMAPHORE:
+                    h = Win32.semaphores().OpenSemaphore(WinNT.SYNCHRONIZE, false, kernelName);
                     break;
                 default:
                     h = Kernel32.INSTANCE.OpenFileMapping(WinBase.FILE_MAP_READ, false, kernelName);

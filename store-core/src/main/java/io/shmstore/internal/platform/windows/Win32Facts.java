@@ -55,6 +55,8 @@ final class Win32Facts {
     /** The owner of a mutex died (thread exit or process kill) holding it; the waiter owns it now. */
     static final int WAIT_ABANDONED = WinBase.WAIT_ABANDONED;
     static final int WAIT_TIMEOUT = WinError.WAIT_TIMEOUT;
+    /** {@code ReleaseSemaphore} past the maximum: refused, the count unchanged. */
+    static final int TOO_MANY_POSTS = WinError.ERROR_TOO_MANY_POSTS;
 
     /** {@code GetExitCodeProcess} of a process that still runs. */
     static final int STILL_ACTIVE = WinBase.STILL_ACTIVE;

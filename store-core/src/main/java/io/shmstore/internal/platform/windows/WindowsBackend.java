@@ -1,8 +1,11 @@
 package io.shmstore.internal.platform.windows;
 
 import io.shmstore.internal.platform.Backend;
+import io.shmstore.internal.platform.Handover;
+import io.shmstore.internal.platform.HandoverToken;
 import io.shmstore.internal.sync.EventHandle;
 import io.shmstore.internal.sync.MutexHandle;
+import io.shmstore.internal.sync.SemaphoreHandle;
 import io.shmstore.internal.platform.Names;
 import io.shmstore.internal.platform.ObjectSpec;
 import io.shmstore.internal.sync.ProcessProbe;
@@ -20,7 +23,7 @@ import java.nio.file.Path;
  * ({@code CreateFileMapping}) for memory, a kernel mutex and a kernel event.
  *
  * <p><b>Names.</b> Object {@code x} is the kernel object {@code Local\shmstore.x}, whatever its type,
- * so mappings, mutexes and events share one namespace as the contract requires; the kernel enforces
+ * so mappings, mutexes, events and semaphores share one namespace as the contract requires; the kernel enforces
  * it by failing with {@code ERROR_INVALID_HANDLE} when a name exists as another type, and the backend
  * then opens the name as each type to say what is there ({@link Win32Errors#heldByOtherType}), in the
  * POSIX backends' words: {@code IncompatibleStoreException} for an open, {@code StoreExistsException}
@@ -48,6 +51,9 @@ import java.nio.file.Path;
  *
  * <p><b>Alignment.</b> View offsets must be multiples of the allocation granularity (64 KiB), not of
  * the page size; views are mapped from the rounded-down offset and point at the requested byte.
+ *
+ * <p><b>Semaphores</b> are kernel semaphores, which record no holder: the permits of a process that
+ * dies are lost, where the POSIX backends give them back (see {@link WindowsSemaphore}).
  *
  * <p><b>Mutexes</b> are kernel mutexes, so a dead owner shows as {@code WAIT_ABANDONED} ({@code
  * Ownership.ABANDONED}) with no polling, and a waiter sleeps in the kernel until the owner releases;
@@ -80,6 +86,7 @@ public final class WindowsBackend implements Backend {
     private final WindowsProcesses processes = new WindowsProcesses();
     private final Waiter waiter = new BackoffWaiter();
     private final Sections sections = new Sections(processes);
+    private final WindowsUnnamed unnamed = new WindowsUnnamed(processes);
 
     /** Makes no Win32 call; Kernel32 is bound by the first operation. */
     public WindowsBackend() {
@@ -121,6 +128,22 @@ public final class WindowsBackend implements Backend {
         return sections.create(spec, true);
     }
 
+    @Override
+    public Region createUnnamed(ObjectSpec spec) {
+        return sections.createUnnamed(spec);
+    }
+
+    /** See {@link WindowsUnnamed}. */
+    @Override
+    public Handover handOver(Region region, Access access, long targetPid) {
+        return unnamed.handOver(region, access, targetPid);
+    }
+
+    @Override
+    public Region receive(HandoverToken token, Access access) {
+        return unnamed.receive(token, access);
+    }
+
     /** The kernel counts handles, so there is no lifetime to keep out of: an ordinary read-only open. */
     @Override
     public Region observe(ObjectSpec spec) {
@@ -143,6 +166,11 @@ public final class WindowsBackend implements Backend {
     @Override
     public EventHandle event(ObjectSpec spec, EventMode mode) {
         return WindowsEvent.open(spec, mode);
+    }
+
+    @Override
+    public SemaphoreHandle semaphore(ObjectSpec spec, int initialPermits, int maxPermits) {
+        return WindowsSemaphore.open(spec, initialPermits, maxPermits);
     }
 
     /** Win32 offers no enumeration of a session's named kernel objects; nothing is listed. */

@@ -24,8 +24,28 @@ final class WindowsRegion extends AbstractRegion {
     /** Takes over {@code section}. */
     WindowsRegion(ObjectSpec spec, WinNT.HANDLE section, Access access, boolean created, long userSize,
                   Lifetime lifetime, long objectId) {
-        super(spec, access, created, userSize, lifetime, objectId);
+        super(spec, access, created, userSize, lifetime, objectId,
+                spec.unnamed() ? ObjectSpec.unnamedName(objectId) : spec.displayName());
         this.section = new KernelHandle(section, WindowsBackend.describe(spec));
+    }
+
+    /** True for an unnamed section, which processes reach only through the handles they are given. */
+    boolean unnamed() {
+        return spec.unnamed();
+    }
+
+    /**
+     * Runs {@code call} on the section handle, which stays open meanwhile.
+     *
+     * @throws IllegalStateException when this handle is closed
+     */
+    <T> T withSection(java.util.function.Function<WinNT.HANDLE, T> call) {
+        WinNT.HANDLE h = section.enter();
+        try {
+            return call.apply(h);
+        } finally {
+            section.exit();
+        }
     }
 
     /**

@@ -155,6 +155,26 @@ class Win32ReplayTest {
         e.put("mutex.cross_process.wait_took_under_5s", yes);
         // WindowsEvent: NtQueryEvent reads the creator's mode, given EVENT_QUERY_STATE
         e.put("event.create.existing", (long) Win32Facts.NAME_EXISTS);
+        // WindowsSemaphore: create-or-open keeps the creator's counts (an opener checks the maximum
+        // through NtQuerySemaphore), a release past the maximum is refused and changes nothing
+        e.put("semaphore.create.new", ok);
+        e.put("semaphore.create.existing", (long) Win32Facts.NAME_EXISTS);
+        e.put("semaphore.query.count_of_existing", 2L);
+        e.put("semaphore.query.max_of_existing", 3L);
+        e.put("semaphore.open.absent", (long) Win32Facts.NAME_ABSENT);
+        e.put("semaphore.wait.first", (long) Win32Facts.WAIT_OBJECT_0);
+        e.put("semaphore.wait.second", (long) Win32Facts.WAIT_OBJECT_0);
+        e.put("semaphore.wait.empty", (long) Win32Facts.WAIT_TIMEOUT);
+        e.put("semaphore.release.two", ok);
+        e.put("semaphore.release.previous_count", 0L);
+        e.put("semaphore.release.beyond_max", (long) Win32Facts.TOO_MANY_POSTS);
+        e.put("semaphore.query.count_after_refused_release", 2L);
+        e.put("semaphore.open.after_last_close", (long) Win32Facts.NAME_ABSENT);
+        for (String clash : List.of("create_semaphore_on_mutex", "open_semaphore_on_mutex", "create_mutex_on_semaphore",
+                "open_mapping_on_semaphore")) {
+            e.put("clash." + clash, (long) Win32Facts.NAME_HELD_BY_OTHER_TYPE);
+        }
+        e.put("clash.probe_open_semaphore_on_semaphore", ok);
         e.put("event.query.type_of_manual_opened_as_auto", (long) Win32Facts.EVENT_TYPE_MANUAL_RESET);
         e.put("event.query.type_of_auto_opened_as_manual", (long) Win32Facts.EVENT_TYPE_AUTO_RESET);
         e.put("event.query.status", ok);
