@@ -13,6 +13,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The layers of DESIGN.md, top to bottom, each depending only on those below it:
  * <ol>
+ *   <li><b>JCache</b>: {@code io.shmstore.jcache}, the JSR-107 provider, on the store's public API only;</li>
  *   <li><b>API</b>: {@code io.shmstore}'s entry points (the store builder, the codecs, the inspector's
  *       factories);</li>
  *   <li><b>Store</b>: {@code io.shmstore.internal.store}, the engine; it reaches shared memory only through
@@ -49,15 +50,17 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule layersDependOnlyDownwards = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
+            .layer("JCache").definedBy("io.shmstore.jcache..")
             .layer("API").definedBy(API)
             .layer("Store").definedBy("io.shmstore.internal.store..")
             .layer("Memory").definedBy(MEMORY)
             .layer("Backends").definedBy("io.shmstore.internal.platform.posix..", "io.shmstore.internal.platform.windows..")
             .layer("Platform").definedBy("io.shmstore.internal.platform")
             .layer("Sync").definedBy("io.shmstore.internal.sync..")
-            .whereLayer("API").mayNotBeAccessedByAnyLayer()
+            .whereLayer("JCache").mayNotBeAccessedByAnyLayer()
+            .whereLayer("API").mayOnlyBeAccessedByLayers("JCache")
             .whereLayer("Store").mayOnlyBeAccessedByLayers("API")
-            .whereLayer("Memory").mayOnlyBeAccessedByLayers("API", "Store")
+            .whereLayer("Memory").mayOnlyBeAccessedByLayers("JCache", "API", "Store")
             .whereLayer("Backends").mayOnlyBeAccessedByLayers("Memory")
             .whereLayer("Platform").mayOnlyBeAccessedByLayers("API", "Memory", "Backends")
             .whereLayer("Sync").mayOnlyBeAccessedByLayers("API", "Store", "Memory", "Backends", "Platform");
