@@ -20,38 +20,51 @@ final class CacheStatistics implements CacheStatisticsMXBean {
     private final LongAdder removeNanos = new LongAdder();
     private final LongSupplier storeEvictions;
     private volatile long evictionsAtClear;
+    private volatile boolean enabled;
 
     CacheStatistics(LongSupplier storeEvictions) {
         this.storeEvictions = storeEvictions;
         this.evictionsAtClear = storeEvictions.getAsLong();
     }
 
-    void hits(long n) {
-        hits.add(n);
+    void enable(boolean on) {
+        enabled = on;
     }
 
-    void misses(long n) {
-        misses.add(n);
+    /** When an operation starts: 0 (no clock read) while statistics are off. */
+    long start() {
+        return enabled ? System.nanoTime() : 0;
     }
 
-    void puts(long n) {
-        puts.add(n);
+    /** An operation that looked keys up: its hits and misses, and its time unless {@code start} is 0. */
+    void lookedUp(long hitCount, long missCount, long start) {
+        if (enabled) {
+            hits.add(hitCount);
+            misses.add(missCount);
+            if (start != 0) {
+                getNanos.add(System.nanoTime() - start);
+            }
+        }
     }
 
-    void removals(long n) {
-        removals.add(n);
+    /** An operation that stored {@code n} values (none: nothing counted), and its time unless {@code start} is 0. */
+    void put(long n, long start) {
+        if (enabled && n > 0) {
+            puts.add(n);
+            if (start != 0) {
+                putNanos.add(System.nanoTime() - start);
+            }
+        }
     }
 
-    void getTime(long nanos) {
-        getNanos.add(nanos);
-    }
-
-    void putTime(long nanos) {
-        putNanos.add(nanos);
-    }
-
-    void removeTime(long nanos) {
-        removeNanos.add(nanos);
+    /** An operation that removed {@code n} values (none: nothing counted), and its time unless {@code start} is 0. */
+    void removed(long n, long start) {
+        if (enabled && n > 0) {
+            removals.add(n);
+            if (start != 0) {
+                removeNanos.add(System.nanoTime() - start);
+            }
+        }
     }
 
     @Override

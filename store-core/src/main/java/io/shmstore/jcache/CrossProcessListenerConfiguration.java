@@ -13,8 +13,8 @@ import javax.cache.event.CacheEntryListener;
  * a put into {@code CREATED} or {@code UPDATED} (the record says whether the key had a live value), a
  * removal or an eviction into {@code REMOVED}, an expiry into {@code EXPIRED}; {@code clear()} makes
  * no event, as in JCache. Such an event carries the value read from the store when it is delivered
- * (a put's; none for the others) and never an old value, whatever {@link #isOldValueRequired()} says:
- * the feed records keys, not values. The filter applies as to this process's events; they are
+ * (for a put: a later value if the key changed again meanwhile, null if it is gone; null for the others)
+ * and never an old value, whatever {@link #isOldValueRequired()} says: the feed records keys, not values. The filter applies as to this process's events; they are
  * delivered on the feed's thread (an asynchronous registration through its own thread), in the order
  * the feed recorded them. Changes that this process makes are delivered as usual, once.
  *

@@ -125,13 +125,7 @@ final class Listeners<K, V> {
         if (eventType == null || key == null) {
             return;
         }
-        V value = null;
-        if (type == ChangeType.PUT) {
-            value = cache.peek(key);
-            if (value == null) {
-                return; // gone again: the record of that follows
-            }
-        }
+        V value = type == ChangeType.PUT ? cache.peek(key) : null;
         List<CacheEvent<K, V>> event = List.of(CacheEvent.ofOtherProcess(cache, eventType, key, value));
         for (Registration<K, V> r : registrations) {
             if (r.hearsOtherProcesses()) {

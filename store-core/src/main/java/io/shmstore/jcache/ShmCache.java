@@ -83,7 +83,6 @@ public final class ShmCache<K, V> implements Cache<K, V> {
     private final CacheWriter<K, V> writer;
     private final Listeners<K, V> listeners;
     private final CacheStatistics statistics;
-    private volatile boolean statisticsEnabled;
     private volatile boolean closed;
 
     private ShmCache(ShmCacheManager manager, String name, ShmCacheConfiguration<K, V> configuration,
@@ -101,7 +100,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
         this.readThrough = configuration.isReadThrough() && loader != null;
         this.writer = writer;
         this.statistics = new CacheStatistics(() -> store.stats().evictions());
-        this.statisticsEnabled = configuration.isStatisticsEnabled();
+        statistics.enable(configuration.isStatisticsEnabled());
         this.listeners = new Listeners<>(this);
     }
 
@@ -180,24 +179,18 @@ public final class ShmCache<K, V> implements Cache<K, V> {
     public V get(K key) {
         checkOpen();
         Objects.requireNonNull(key, "key");
-        long start = startTimer();
+        long start = statistics.start();
         V value = read(key);
         if (value != null) {
             accessed(key);
-            if (statisticsEnabled) {
-                statistics.hits(1);
-                statistics.getTime(System.nanoTime() - start);
-            }
+            statistics.lookedUp(1, 0, start);
             return value;
         }
         reportExpired(key);
         if (readThrough) {
             value = loadAndInstall(key);
         }
-        if (statisticsEnabled) {
-            statistics.misses(1);
-            statistics.getTime(System.nanoTime() - start);
-        }
+        statistics.lookedUp(0, 1, start);
         return value;
     }
 
@@ -205,7 +198,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
     public Map<K, V> getAll(Set<? extends K> keys) {
         checkOpen();
         checkNoNulls(keys);
-        long start = startTimer();
+        long start = statistics.start();
         Map<K, V> found = new HashMap<>();
         Set<K> missing = new HashSet<>();
         for (K key : keys) {
@@ -226,11 +219,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
                 }
             }
         }
-        if (statisticsEnabled) {
-            statistics.hits(keys.size() - missing.size());
-            statistics.misses(missing.size());
-            statistics.getTime(System.nanoTime() - start);
-        }
+        statistics.lookedUp(keys.size() - missing.size(), missing.size(), start);
         return found;
     }
 
@@ -375,8 +364,8 @@ public final class ShmCache<K, V> implements Cache<K, V> {
             return value;
         });
         if (outcome[0] != null) {
-            if (countPut && statisticsEnabled) {
-                statistics.puts(1);
+            if (countPut) {
+                statistics.put(1, statistics.start());
             }
             @SuppressWarnings("unchecked")
             CacheEvent<K, V> created = (CacheEvent<K, V>) outcome[0];
@@ -391,33 +380,19 @@ public final class ShmCache<K, V> implements Cache<K, V> {
     public void put(K key, V value) {
         checkOpen();
         checkEntry(key, value);
-        long start = startTimer();
+        long start = statistics.start();
         Written<V> w = putLocked(key, value, true, false);
-        if (statisticsEnabled && w.stored) {
-            statistics.puts(1);
-            statistics.putTime(System.nanoTime() - start);
-        }
+        statistics.put(w.stored ? 1 : 0, start);
     }
 
     @Override
     public V getAndPut(K key, V value) {
         checkOpen();
         checkEntry(key, value);
-        long start = startTimer();
+        long start = statistics.start();
         Written<V> w = putLocked(key, value, true, true);
-        if (statisticsEnabled) {
-            long took = System.nanoTime() - start;
-            if (w.old != null) {
-                statistics.hits(1);
-            } else {
-                statistics.misses(1);
-            }
-            statistics.getTime(took);
-            if (w.stored) {
-                statistics.puts(1);
-                statistics.putTime(took);
-            }
-        }
+        statistics.lookedUp(w.old != null ? 1 : 0, w.old != null ? 0 : 1, start);
+        statistics.put(w.stored ? 1 : 0, start);
         return w.old;
     }
 
@@ -489,7 +464,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
         for (Map.Entry<? extends K, ? extends V> e : map.entrySet()) {
             checkEntry(e.getKey(), e.getValue());
         }
-        long start = startTimer();
+        long start = statistics.start();
         Map<K, V> toPut = new LinkedHashMap<>(map);
         CacheWriterException failure = null;
         if (writer != null && !toPut.isEmpty()) {
@@ -511,10 +486,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
                 stored++;
             }
         }
-        if (statisticsEnabled && stored > 0) {
-            statistics.puts(stored);
-            statistics.putTime(System.nanoTime() - start);
-        }
+        statistics.put(stored, start);
         if (failure != null) {
             throw failure;
         }
@@ -524,7 +496,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
     public boolean putIfAbsent(K key, V value) {
         checkOpen();
         checkEntry(key, value);
-        long start = startTimer();
+        long start = statistics.start();
         List<CacheEvent<K, V>> events = new ArrayList<>(1);
         int outcome = locked(key, e -> {
             if (e.isPresent()) {
@@ -541,17 +513,8 @@ public final class ShmCache<K, V> implements Cache<K, V> {
             return 2;
         });
         listeners.publish(events);
-        if (statisticsEnabled) {
-            if (outcome == 0) {
-                statistics.hits(1);
-            } else {
-                statistics.misses(1);
-            }
-            if (outcome == 2) {
-                statistics.puts(1);
-                statistics.putTime(System.nanoTime() - start);
-            }
-        }
+        statistics.lookedUp(outcome == 0 ? 1 : 0, outcome == 0 ? 0 : 1, start);
+        statistics.put(outcome == 2 ? 1 : 0, start);
         return outcome > 0;
     }
 
@@ -559,12 +522,9 @@ public final class ShmCache<K, V> implements Cache<K, V> {
     public boolean remove(K key) {
         checkOpen();
         Objects.requireNonNull(key, "key");
-        long start = startTimer();
+        long start = statistics.start();
         boolean removed = removeLocked(key, false) != null;
-        if (statisticsEnabled && removed) {
-            statistics.removals(1);
-            statistics.removeTime(System.nanoTime() - start);
-        }
+        statistics.removed(removed ? 1 : 0, start);
         return removed;
     }
 
@@ -597,7 +557,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
         checkOpen();
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(oldValue, "oldValue");
-        long start = startTimer();
+        long start = statistics.start();
         List<CacheEvent<K, V>> events = new ArrayList<>(1);
         int outcome = locked(key, e -> {
             if (!e.isPresent()) {
@@ -615,17 +575,8 @@ public final class ShmCache<K, V> implements Cache<K, V> {
             return 2;
         });
         listeners.publish(events);
-        if (statisticsEnabled) {
-            if (outcome == 0) {
-                statistics.misses(1);
-            } else {
-                statistics.hits(1);
-            }
-            if (outcome == 2) {
-                statistics.removals(1);
-                statistics.removeTime(System.nanoTime() - start);
-            }
-        }
+        statistics.lookedUp(outcome == 0 ? 0 : 1, outcome == 0 ? 1 : 0, start);
+        statistics.removed(outcome == 2 ? 1 : 0, start);
         return outcome == 2;
     }
 
@@ -641,19 +592,10 @@ public final class ShmCache<K, V> implements Cache<K, V> {
     public V getAndRemove(K key) {
         checkOpen();
         Objects.requireNonNull(key, "key");
-        long start = startTimer();
+        long start = statistics.start();
         V old = removeLocked(key, true);
-        if (statisticsEnabled) {
-            long took = System.nanoTime() - start;
-            if (old != null) {
-                statistics.hits(1);
-                statistics.removals(1);
-                statistics.removeTime(took);
-            } else {
-                statistics.misses(1);
-            }
-            statistics.getTime(took);
-        }
+        statistics.lookedUp(old != null ? 1 : 0, old != null ? 0 : 1, start);
+        statistics.removed(old != null ? 1 : 0, start);
         return old;
     }
 
@@ -663,7 +605,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(oldValue, "oldValue");
         checkEntry(key, newValue);
         checkValue(oldValue);
-        long start = startTimer();
+        long start = statistics.start();
         List<CacheEvent<K, V>> events = new ArrayList<>(1);
         int outcome = locked(key, e -> {
             if (!e.isPresent()) {
@@ -681,17 +623,8 @@ public final class ShmCache<K, V> implements Cache<K, V> {
             return 2;
         });
         listeners.publish(events);
-        if (statisticsEnabled) {
-            if (outcome == 0) {
-                statistics.misses(1);
-            } else {
-                statistics.hits(1);
-            }
-            if (outcome == 2) {
-                statistics.puts(1);
-                statistics.putTime(System.nanoTime() - start);
-            }
-        }
+        statistics.lookedUp(outcome == 0 ? 0 : 1, outcome == 0 ? 1 : 0, start);
+        statistics.put(outcome == 2 ? 1 : 0, start);
         return outcome == 2;
     }
 
@@ -710,7 +643,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
     private V replaceLocked(K key, V value, boolean wantOld) {
         checkOpen();
         checkEntry(key, value);
-        long start = startTimer();
+        long start = statistics.start();
         List<CacheEvent<K, V>> events = new ArrayList<>(1);
         Object old = locked(key, e -> {
             if (!e.isPresent()) {
@@ -724,17 +657,8 @@ public final class ShmCache<K, V> implements Cache<K, V> {
             return current != null ? current : Boolean.TRUE;
         });
         listeners.publish(events);
-        if (statisticsEnabled) {
-            long took = System.nanoTime() - start;
-            if (old != null) {
-                statistics.hits(1);
-                statistics.puts(1);
-                statistics.putTime(took);
-            } else {
-                statistics.misses(1);
-            }
-            statistics.getTime(took);
-        }
+        statistics.lookedUp(old != null ? 1 : 0, old != null ? 0 : 1, start);
+        statistics.put(old != null ? 1 : 0, start);
         return (V) old;
     }
 
@@ -742,7 +666,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
     public void removeAll(Set<? extends K> keys) {
         checkOpen();
         checkNoNulls(keys);
-        long start = startTimer();
+        long start = statistics.start();
         Set<K> toRemove = new LinkedHashSet<>(keys);
         CacheWriterException failure = null;
         if (writer != null && !toRemove.isEmpty()) {
@@ -761,10 +685,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
                 removed++;
             }
         }
-        if (statisticsEnabled && removed > 0) {
-            statistics.removals(removed);
-            statistics.removeTime(System.nanoTime() - start);
-        }
+        statistics.removed(removed, start);
         if (failure != null) {
             throw failure;
         }
@@ -815,7 +736,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
         checkOpen();
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(entryProcessor, "entryProcessor");
-        long start = startTimer();
+        long start = statistics.start();
         List<CacheEvent<K, V>> events = new ArrayList<>(1);
         int[] counts = new int[3]; // hit (1) or miss (0), puts, removals
         T result = locked(key, e -> {
@@ -837,23 +758,9 @@ public final class ShmCache<K, V> implements Cache<K, V> {
             return r;
         });
         listeners.publish(events);
-        if (statisticsEnabled) {
-            if (counts[0] == 1) {
-                statistics.hits(1);
-            } else {
-                statistics.misses(1);
-            }
-            long took = System.nanoTime() - start;
-            statistics.getTime(took);
-            if (counts[1] > 0) {
-                statistics.puts(counts[1]);
-                statistics.putTime(took);
-            }
-            if (counts[2] > 0) {
-                statistics.removals(counts[2]);
-                statistics.removeTime(took);
-            }
-        }
+        statistics.lookedUp(counts[0], 1 - counts[0], start);
+        statistics.put(counts[1], start);
+        statistics.removed(counts[2], start);
         return result;
     }
 
@@ -960,9 +867,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
                 Map.Entry<K, V> e = entries.next();
                 last = e.getKey();
                 accessed(last);
-                if (statisticsEnabled) {
-                    statistics.hits(1);
-                }
+                statistics.lookedUp(1, 0, 0);
                 return new ShmCacheEntry<>(e.getKey(), e.getValue());
             }
 
@@ -1020,7 +925,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
     /** Statistics on or off, its MXBean registered or not. */
     void setStatisticsEnabled(boolean enabled) {
         checkOpen();
-        statisticsEnabled = enabled;
+        statistics.enable(enabled);
         configuration.setStatisticsEnabled(enabled);
         if (enabled) {
             MBeans.register(statistics, MBeans.name(MBeans.STATISTICS, this));
@@ -1146,10 +1051,6 @@ public final class ShmCache<K, V> implements Cache<K, V> {
 
     private static CacheWriterException writerFailure(RuntimeException e) {
         return e instanceof CacheWriterException w ? w : new CacheWriterException(e);
-    }
-
-    private long startTimer() {
-        return statisticsEnabled ? System.nanoTime() : 0;
     }
 
     private void checkOpen() {
