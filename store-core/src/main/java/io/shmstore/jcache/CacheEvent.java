@@ -68,11 +68,7 @@ final class CacheEvent<K, V> extends CacheEntryEvent<K, V> {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("a cache entry event unwraps to " + getClass().getName() + ", not "
-                + clazz.getName());
+        return Unwrapping.unwrap(this, clazz);
     }
 
     @Override

@@ -44,12 +44,15 @@ final class Expiries {
         }
     }
 
-    long onAccess(long now) {
+    /** Reads the clock only when the policy gives an access expiry: a hit's fast path when it gives none. */
+    long onAccess() {
+        Duration d;
         try {
-            return at(now, policy.getExpiryForAccess());
+            d = policy.getExpiryForAccess();
         } catch (RuntimeException e) {
             return UNCHANGED;
         }
+        return d == null ? UNCHANGED : at(System.currentTimeMillis(), d);
     }
 
     private static long at(long now, Duration d) {

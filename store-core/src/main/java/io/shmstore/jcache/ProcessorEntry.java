@@ -73,10 +73,7 @@ final class ProcessorEntry<K, V> implements MutableEntry<K, V> {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("a mutable entry unwraps to " + getClass().getName() + ", not " + clazz.getName());
+        return Unwrapping.unwrap(this, clazz);
     }
 
     V original() {

@@ -215,7 +215,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
             Map<K, V> loaded = loadAll(loader, missing);
             for (Map.Entry<K, V> e : loaded.entrySet()) {
                 if (e.getKey() != null && e.getValue() != null && missing.contains(e.getKey())) {
-                    found.put(e.getKey(), install(e.getKey(), e.getValue(), false));
+                    found.put(e.getKey(), install(e.getKey(), e.getValue()));
                 }
             }
         }
@@ -253,7 +253,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
 
     /** A hit: the expiry policy's access expiry, written only when it gives one. */
     private void accessed(K key) {
-        long expiry = expiries.onAccess(System.currentTimeMillis());
+        long expiry = expiries.onAccess();
         if (expiry == Expiries.UNCHANGED) {
             return;
         }
@@ -303,7 +303,7 @@ public final class ShmCache<K, V> implements Cache<K, V> {
                         if (replaceExistingValues) {
                             putLocked(e.getKey(), e.getValue(), false, false);
                         } else {
-                            install(e.getKey(), e.getValue(), false);
+                            install(e.getKey(), e.getValue());
                         }
                     }
                 }
@@ -342,35 +342,29 @@ public final class ShmCache<K, V> implements Cache<K, V> {
     /** A read-through load after a miss: the loaded value is stored unless another got there first. */
     private V loadAndInstall(K key) {
         V value = load(key);
-        return value == null ? null : install(key, value, false);
+        return value == null ? null : install(key, value);
     }
 
     /**
      * Stores a loaded value if the key has none (no writer: it came from there), with the creation
      * expiry; returns the value the cache then holds for the key.
      */
-    private V install(K key, V value, boolean countPut) {
+    private V install(K key, V value) {
         checkValue(value);
-        Object[] outcome = new Object[2];
+        List<CacheEvent<K, V>> events = new ArrayList<>(1);
         V held = locked(key, e -> {
             if (e.isPresent()) {
                 return e.value();
             }
+            expiredFound(e, events);
             long expiry = expiries.onCreation(System.currentTimeMillis());
             if (expiry != Expiries.EXPIRED) {
                 e.setValue(value, expiry);
-                outcome[0] = CacheEvent.created(this, key, value);
+                events.add(CacheEvent.created(this, key, value));
             }
             return value;
         });
-        if (outcome[0] != null) {
-            if (countPut) {
-                statistics.put(1, statistics.start());
-            }
-            @SuppressWarnings("unchecked")
-            CacheEvent<K, V> created = (CacheEvent<K, V>) outcome[0];
-            listeners.publish(List.of(created));
-        }
+        listeners.publish(events);
         return held;
     }
 
@@ -558,6 +552,27 @@ public final class ShmCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(oldValue, "oldValue");
         long start = statistics.start();
+        boolean removed = ifEqual(key, oldValue, start, (e, current, events) -> {
+            delete(key);
+            e.remove();
+            events.add(CacheEvent.gone(this, EventType.REMOVED, key, current));
+        });
+        statistics.removed(removed ? 1 : 0, start);
+        return removed;
+    }
+
+    /** What {@link #ifEqual} does to an entry whose value matched, with the lock held. */
+    @FunctionalInterface
+    private interface Matched<K, V> {
+        void apply(LockedEntry<K, V> entry, V current, List<CacheEvent<K, V>> events);
+    }
+
+    /**
+     * The compare of {@code remove(k, v)} and {@code replace(k, v, w)}: under the lock, when the key holds
+     * a value equal to {@code expected}, {@code then}; a value that differs is an access. Counts the hit
+     * or miss, publishes the events; returns whether it matched.
+     */
+    private boolean ifEqual(K key, V expected, long start, Matched<K, V> then) {
         List<CacheEvent<K, V>> events = new ArrayList<>(1);
         int outcome = locked(key, e -> {
             if (!e.isPresent()) {
@@ -565,24 +580,21 @@ public final class ShmCache<K, V> implements Cache<K, V> {
                 return 0;
             }
             V current = e.value();
-            if (!current.equals(oldValue)) {
+            if (!current.equals(expected)) {
                 accessed(e);
                 return 1;
             }
-            delete(key);
-            e.remove();
-            events.add(CacheEvent.gone(this, EventType.REMOVED, key, current));
+            then.apply(e, current, events);
             return 2;
         });
         listeners.publish(events);
         statistics.lookedUp(outcome == 0 ? 0 : 1, outcome == 0 ? 1 : 0, start);
-        statistics.removed(outcome == 2 ? 1 : 0, start);
         return outcome == 2;
     }
 
     /** An access under the lock (a compare that did not match): the policy's access expiry, if any. */
     private void accessed(LockedEntry<K, V> e) {
-        long expiry = expiries.onAccess(System.currentTimeMillis());
+        long expiry = expiries.onAccess();
         if (expiry != Expiries.UNCHANGED) {
             e.setExpiresAt(expiry == Expiries.EXPIRED ? 0 : expiry);
         }
@@ -606,26 +618,13 @@ public final class ShmCache<K, V> implements Cache<K, V> {
         checkEntry(key, newValue);
         checkValue(oldValue);
         long start = statistics.start();
-        List<CacheEvent<K, V>> events = new ArrayList<>(1);
-        int outcome = locked(key, e -> {
-            if (!e.isPresent()) {
-                expiredFound(e, events);
-                return 0;
-            }
-            V current = e.value();
-            if (!current.equals(oldValue)) {
-                accessed(e);
-                return 1;
-            }
+        boolean replaced = ifEqual(key, oldValue, start, (e, current, events) -> {
             write(key, newValue);
             update(e, newValue, expiries.onUpdate(System.currentTimeMillis()));
             events.add(CacheEvent.updated(this, key, newValue, current));
-            return 2;
         });
-        listeners.publish(events);
-        statistics.lookedUp(outcome == 0 ? 0 : 1, outcome == 0 ? 1 : 0, start);
-        statistics.put(outcome == 2 ? 1 : 0, start);
-        return outcome == 2;
+        statistics.put(replaced ? 1 : 0, start);
+        return replaced;
     }
 
     @Override
@@ -995,16 +994,10 @@ public final class ShmCache<K, V> implements Cache<K, V> {
         return closed;
     }
 
+    /** This cache, or {@code unwrap(SharedStore.class)} the store under it. */
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        if (clazz.isInstance(store)) {
-            return clazz.cast(store);
-        }
-        throw new IllegalArgumentException("cache \"" + name + "\" unwraps to " + ShmCache.class.getName() + " or "
-                + SharedStore.class.getName() + ", not " + clazz.getName());
+        return clazz.isInstance(store) && !clazz.isInstance(this) ? clazz.cast(store) : Unwrapping.unwrap(this, clazz);
     }
 
     @Override

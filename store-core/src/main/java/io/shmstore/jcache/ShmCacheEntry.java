@@ -24,10 +24,7 @@ public final class ShmCacheEntry<K, V> implements Cache.Entry<K, V> {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("a cache entry unwraps to " + getClass().getName() + ", not " + clazz.getName());
+        return Unwrapping.unwrap(this, clazz);
     }
 
     @Override

@@ -160,9 +160,7 @@ public final class ShmCacheManager implements CacheManager {
 
     @Override
     public void enableManagement(String cacheName, boolean enabled) {
-        checkOpen();
-        Objects.requireNonNull(cacheName, "cacheName");
-        ShmCache<?, ?> cache = caches.get(cacheName);
+        ShmCache<?, ?> cache = managed(cacheName);
         if (cache != null) {
             cache.setManagementEnabled(enabled);
         }
@@ -170,12 +168,17 @@ public final class ShmCacheManager implements CacheManager {
 
     @Override
     public void enableStatistics(String cacheName, boolean enabled) {
-        checkOpen();
-        Objects.requireNonNull(cacheName, "cacheName");
-        ShmCache<?, ?> cache = caches.get(cacheName);
+        ShmCache<?, ?> cache = managed(cacheName);
         if (cache != null) {
             cache.setStatisticsEnabled(enabled);
         }
+    }
+
+    /** The cache of that name this manager has, or null; the manager must be open. */
+    private ShmCache<?, ?> managed(String cacheName) {
+        checkOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        return caches.get(cacheName);
     }
 
     /** Forgets a cache that closed itself. */
@@ -216,10 +219,7 @@ public final class ShmCacheManager implements CacheManager {
 
     @Override
     public <T> T unwrap(Class<T> clazz) {
-        if (clazz.isInstance(this)) {
-            return clazz.cast(this);
-        }
-        throw new IllegalArgumentException("a cache manager unwraps to " + getClass().getName() + ", not " + clazz.getName());
+        return Unwrapping.unwrap(this, clazz);
     }
 
     private void checkOpen() {

@@ -5,6 +5,7 @@ import io.shmstore.examples.spring.SquaresConfig;
 import io.shmstore.jcache.ShmCachingProvider;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,12 +29,8 @@ final class SpringCacheCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--numbers", defaultValue = "10", paramLabel = "N", description = "Squares of 1 to N (default: ${DEFAULT-VALUE}).")
-    private int numbers;
-
-    @Option(names = "--compute-ms", defaultValue = "200", paramLabel = "MS",
-            description = "Time to compute one square (default: ${DEFAULT-VALUE}).")
-    private int computeMillis;
+    @Mixin
+    private SquaresOptions work;
 
     @Option(names = "--uri", defaultValue = "shmstore:jcache", paramLabel = "URI",
             description = "JCache manager URI: shmstore:<namespace> or file:<directory> (default: ${DEFAULT-VALUE}).")
@@ -44,9 +41,9 @@ final class SpringCacheCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (numbers < 1 || numbers > 100_000 || computeMillis < 0) {
-            throw new ParameterException(spec.commandLine(), "--numbers must be 1 to 100000, --compute-ms not negative");
-        }
+        work.check(spec);
+        int numbers = work.numbers;
+        int computeMillis = work.computeMillis;
         checkUri();
         PrintWriter out = spec.commandLine().getOut();
         try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {

@@ -1,9 +1,9 @@
 package io.shmstore.examples;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
@@ -24,18 +24,14 @@ final class SpringDemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--numbers", defaultValue = "10", paramLabel = "N", description = "Squares of 1 to N (default: ${DEFAULT-VALUE}).")
-    private int numbers;
-
-    @Option(names = "--compute-ms", defaultValue = "200", paramLabel = "MS",
-            description = "Time to compute one square (default: ${DEFAULT-VALUE}).")
-    private int computeMillis;
+    @Mixin
+    private SquaresOptions work;
 
     @Override
     public Integer call() throws IOException {
-        if (numbers < 1 || numbers > 100_000 || computeMillis < 0) {
-            throw new ParameterException(spec.commandLine(), "--numbers must be 1 to 100000, --compute-ms not negative");
-        }
+        work.check(spec);
+        int numbers = work.numbers;
+        int computeMillis = work.computeMillis;
         PrintWriter out = spec.commandLine().getOut();
         String uri = "shmstore:spring-demo-" + ProcessHandle.current().pid();
         String[] app = {"spring-cache", "--numbers", Integer.toString(numbers), "--compute-ms",
