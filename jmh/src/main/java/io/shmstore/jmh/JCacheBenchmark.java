@@ -21,6 +21,7 @@ import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.spi.CachingProvider;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,15 +29,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A JCache {@code get} that hits, one thread, in one run: ShmStore's provider (the cache shared by the
- * host's processes), Caffeine's and Ehcache 3's (each in this process, on its heap), and ShmStore's own
- * {@link SharedStore#get} under the JCache cache (what the adapter adds). Every cache is JCache's
- * default {@code MutableConfiguration} with String keys and values: store-by-value, eternal, statistics
- * off. String values are immutable, so Caffeine hands back the stored reference and Ehcache copies;
- * ShmStore always decodes from shared memory, where other processes can read it too.
+ * host's processes), Caffeine's and Ehcache 3's (each in this process, on its heap); and
+ * {@link #sharedStoreGetHit} reads the same ShmStore cache's entries through {@link SharedStore#get}
+ * itself, which is what the adapter adds to. Every cache is JCache's default
+ * {@code MutableConfiguration} with String keys and values: store-by-value, eternal, statistics off.
+ * String values are immutable, so Caffeine hands back the stored reference and Ehcache copies; ShmStore
+ * decodes every value from shared memory, where other processes can read it too.
  *
- * <p>{@code keys} entries of {@code valueSize}-character values; each call reads a random key.
+ * <p>{@value #KEYS} entries of 100-character values; each call reads a random key.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(1)
@@ -44,66 +45,96 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Threads(1)
 public class JCacheBenchmark {
+    static final int KEYS = 10_000;
     private static final String CACHE = "jcache-benchmark";
 
-    /** {@code shmstore}, {@code caffeine}, {@code ehcache}: the JCache provider; {@code shmstore-store}: no JCache. */
-    @Param({"shmstore", "shmstore-store", "caffeine", "ehcache"})
-    public String impl;
+    /** A provider's cache, filled; made and removed by the states below. */
+    abstract static class Filled {
+        private Path shmDir;
+        private CachingProvider provider;
+        private CacheManager manager;
+        Cache<String, String> cache;
+        private final String[] names = new String[KEYS];
 
-    @Param({"10000"})
-    public int keys;
-
-    @Param({"100"})
-    public int valueSize;
-
-    private Path shmDir;
-    private CachingProvider provider;
-    private CacheManager manager;
-    private Cache<String, String> cache;
-    private SharedStore<String, String> store;
-    private String[] names;
-
-    @Setup(Level.Trial)
-    public void setUp() throws Exception {
-        shmDir = Files.createTempDirectory(Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : System.getProperty("java.io.tmpdir")),
-                "shmstore-jcache-bench-");
-        System.setProperty("shmstore.dir", shmDir.toString());
-        provider = Caching.getCachingProvider(switch (impl) {
-            case "shmstore", "shmstore-store" -> "io.shmstore.jcache.ShmCachingProvider";
-            case "caffeine" -> "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider";
-            case "ehcache" -> "org.ehcache.jsr107.EhcacheCachingProvider";
-            default -> throw new IllegalArgumentException("impl " + impl);
-        });
-        manager = provider.getCacheManager();
-        cache = manager.createCache(CACHE, new MutableConfiguration<String, String>().setTypes(String.class, String.class));
-        names = new String[keys];
-        String value = "v".repeat(valueSize);
-        for (int i = 0; i < keys; i++) {
-            names[i] = "key-" + i;
-            cache.put(names[i], value);
+        void fill(String impl) throws IOException {
+            shmDir = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm")
+                    : Path.of(System.getProperty("java.io.tmpdir")), "shmstore-jcache-bench-");
+            System.setProperty("shmstore.dir", shmDir.toString());
+            provider = Caching.getCachingProvider(switch (impl) {
+                case "shmstore" -> "io.shmstore.jcache.ShmCachingProvider";
+                case "caffeine" -> "com.github.benmanes.caffeine.jcache.spi.CaffeineCachingProvider";
+                case "ehcache" -> "org.ehcache.jsr107.EhcacheCachingProvider";
+                default -> throw new IllegalArgumentException("impl " + impl);
+            });
+            manager = provider.getCacheManager();
+            cache = manager.createCache(CACHE, new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+            String value = "v".repeat(100);
+            for (int i = 0; i < KEYS; i++) {
+                names[i] = "key-" + i;
+                cache.put(names[i], value);
+            }
         }
-        if (impl.equals("shmstore-store")) {
+
+        String key() {
+            return names[ThreadLocalRandom.current().nextInt(KEYS)];
+        }
+
+        void empty() throws IOException {
+            manager.destroyCache(CACHE);
+            provider.close();
+            try (var files = Files.list(shmDir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(shmDir);
+        }
+    }
+
+    /** One provider's cache. */
+    @State(Scope.Benchmark)
+    public static class Caches extends Filled {
+        /** The JCache provider: {@code shmstore}, {@code caffeine}, {@code ehcache}. */
+        @Param({"shmstore", "caffeine", "ehcache"})
+        public String impl;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            fill(impl);
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            empty();
+        }
+    }
+
+    /** ShmStore's cache, read through the store under it. */
+    @State(Scope.Benchmark)
+    public static class Store extends Filled {
+        SharedStore<String, String> store;
+
+        @Setup(Level.Trial)
+        public void setUp() throws IOException {
+            fill("shmstore");
             @SuppressWarnings("unchecked")
             SharedStore<String, String> s = cache.unwrap(SharedStore.class);
             store = s;
         }
-    }
 
-    @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
-        manager.destroyCache(CACHE);
-        provider.close();
-        try (var files = Files.list(shmDir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(f);
-            }
+        @TearDown(Level.Trial)
+        public void tearDown() throws IOException {
+            empty();
         }
-        Files.deleteIfExists(shmDir);
     }
 
     @Benchmark
-    public String getHit() {
-        String key = names[ThreadLocalRandom.current().nextInt(keys)];
-        return store != null ? store.get(key) : cache.get(key);
+    public String getHit(Caches c) {
+        return c.cache.get(c.key());
+    }
+
+    @Benchmark
+    public String sharedStoreGetHit(Store s) {
+        return s.store.get(s.key());
     }
 }

@@ -8,7 +8,6 @@ import javax.cache.configuration.CacheEntryListenerConfiguration;
 import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.EventType;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -207,12 +206,5 @@ final class Listeners<K, V> {
                 }
             }
         }
-    }
-
-    /** The registrations' configurations, for the cache's configuration. */
-    List<CacheEntryListenerConfiguration<K, V>> configurations() {
-        List<CacheEntryListenerConfiguration<K, V>> out = new ArrayList<>();
-        registrations.forEach(r -> out.add(r.configuration));
-        return out;
     }
 }

@@ -48,10 +48,6 @@ final class Registration<K, V> {
         });
     }
 
-    boolean isSynchronous() {
-        return executor == null;
-    }
-
     boolean hearsOtherProcesses() {
         return configuration instanceof CrossProcessListenerConfiguration;
     }
@@ -63,10 +59,6 @@ final class Registration<K, V> {
             case REMOVED -> listener instanceof CacheEntryRemovedListener;
             case EXPIRED -> listener instanceof CacheEntryExpiredListener;
         };
-    }
-
-    boolean wantsOldValue() {
-        return configuration.isOldValueRequired();
     }
 
     /**

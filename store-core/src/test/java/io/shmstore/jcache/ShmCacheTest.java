@@ -13,6 +13,10 @@ import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.configuration.FactoryBuilder;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryExpiredListener;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.AccessedExpiryPolicy;
 import javax.cache.expiry.CreatedExpiryPolicy;
@@ -21,6 +25,9 @@ import javax.cache.spi.CachingProvider;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -190,5 +197,71 @@ class ShmCacheTest {
         provider.getCacheManager().destroyCache("counted");
         assertThat(server.isRegistered(stats)).isFalse();
         assertThat(server.isRegistered(config)).isFalse();
+    }
+
+    /** Collects the events it hears, and the threads it hears them on. */
+    public static final class Collector implements CacheEntryCreatedListener<String, String>,
+            CacheEntryExpiredListener<String, String>, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final List<String> events = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+        final transient CountDownLatch heard = new CountDownLatch(1);
+
+        private void collect(Iterable<CacheEntryEvent<? extends String, ? extends String>> batch) {
+            for (CacheEntryEvent<? extends String, ? extends String> e : batch) {
+                events.add(e.getEventType() + " " + e.getKey() + "=" + e.getValue()
+                        + (e.isOldValueAvailable() ? " was " + e.getOldValue() : ""));
+                threads.add(Thread.currentThread().getName());
+            }
+            heard.countDown();
+        }
+
+        @Override
+        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> batch) {
+            collect(batch);
+        }
+
+        @Override
+        public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> batch) {
+            collect(batch);
+        }
+    }
+
+    @Test
+    void shouldDeliverAnAsynchronousListenersEventsOnItsOwnThread() throws Exception {
+        Collector collector = new Collector();
+        Cache<String, String> cache = provider.getCacheManager().createCache("async", strings()
+                .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                        FactoryBuilder.factoryOf(collector), null, false, false)));
+        cache.put("k", "v");
+        assertThat(collector.heard.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(collector.events).containsExactly("CREATED k=v");
+        assertThat(collector.threads).allMatch(t -> t.startsWith("shmstore-jcache-listener-async"))
+                .noneMatch(t -> t.equals(Thread.currentThread().getName()));
+    }
+
+    @Test
+    void shouldReportAnExpiryItFindsWithTheValueThatExpiredOnce() throws Exception {
+        Collector collector = new Collector();
+        Cache<String, String> cache = provider.getCacheManager().createCache("expiring", strings()
+                .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(new Duration(TimeUnit.MILLISECONDS, 50)))
+                .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                        FactoryBuilder.factoryOf(collector), null, true, true)));
+        cache.put("k", "v");
+        Thread.sleep(120);
+        assertThat(cache.get("k")).isNull();
+        assertThat(cache.get("k")).isNull();
+        assertThat(collector.events).containsExactly("CREATED k=v", "EXPIRED k=v was v");
+    }
+
+    @Test
+    void shouldRefuseASecondProcessThatSizesTheCacheOtherwise() {
+        provider.getCacheManager().createCache("sized", new ShmCacheConfiguration<String, String>().setEntries(1000)
+                .setTypes(String.class, String.class));
+        CacheManager second = provider.getCacheManager(provider.getDefaultURI(), new ClassLoader(getClass().getClassLoader()) {
+        });
+        assertThatThrownBy(() -> second.createCache("sized", new ShmCacheConfiguration<String, String>().setEntries(2000)
+                .setTypes(String.class, String.class)))
+                .isInstanceOf(CacheException.class).hasMessageContaining("entries 1000").hasMessageContaining("entries 2000");
     }
 }
