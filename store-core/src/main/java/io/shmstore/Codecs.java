@@ -42,6 +42,29 @@ public final class Codecs {
     }
 
     /**
+     * Values of {@code type} through Java serialization (what JCache users hand in), with a compact form
+     * for strings and boxed primitives; reads resolve classes through the thread's context class loader
+     * where there is one. See {@link #serializable(Class, ClassLoader)}.
+     *
+     * @throws IllegalArgumentException naming {@code type} when no instance of it is Serializable by its
+     *                                  declaration: a primitive, or a class other than {@code Object} that
+     *                                  does not implement {@link java.io.Serializable}
+     */
+    public static <T> Codec<T> serializable(Class<T> type) {
+        return new SerializationCodec<>(type, Thread.currentThread().getContextClassLoader());
+    }
+
+    /**
+     * As {@link #serializable(Class)}, resolving the classes of values it reads through {@code loader}
+     * first (null: as {@link java.io.ObjectInputStream} does). Its {@code id()} is
+     * {@code java-serialization}; a value whose class turns out not to be Serializable is refused with
+     * {@link IllegalArgumentException} naming the class.
+     */
+    public static <T> Codec<T> serializable(Class<T> type, ClassLoader loader) {
+        return new SerializationCodec<>(type, loader);
+    }
+
+    /**
      * The codec a store uses for {@code type} when none is given ({@code String}, {@code Long},
      * {@code Integer}, {@code byte[]}, {@code BytesMarshallable} types), or null when there is none and
      * one must be given.

@@ -53,6 +53,18 @@ public interface SharedStore<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
     V put(K key, V value, java.time.Duration timeToLive);
 
     /**
+     * Runs {@code fn} on the key's entry with the key's segment lock held, so atomically across
+     * processes, and makes the change it asks for through the {@link LockedEntry} when it returns: a
+     * value with its own expiry, a new expiry for the present value, or a removal. What {@code compute}
+     * does, with expiry and without decoding a value that is not asked for. The function must not use
+     * this store (the lock is not reentrant) and should be quick: writers of the segment, in every
+     * process, wait for it.
+     *
+     * @return what {@code fn} returned
+     */
+    <R> R withLock(K key, java.util.function.Function<? super LockedEntry<K, V>, ? extends R> fn);
+
+    /**
      * Walks every structure, segment by segment under its lock (so a segment whose writer died is
      * repaired first), and returns one line per problem found: empty when the store is sound.
      *
@@ -65,6 +77,9 @@ public interface SharedStore<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
 
     /** Counts and sizes, read now. */
     StoreStats stats();
+
+    /** The metadata its creator recorded ({@link SharedStoreBuilder#metadata}); empty when none. */
+    String metadata();
 
     /** The store's name (or file path for a file-backed store). */
     String name();

@@ -1,6 +1,7 @@
 package io.shmstore;
 
 import io.shmstore.internal.store.StoreImpl;
+import io.shmstore.internal.store.StoreLayout;
 import io.shmstore.internal.store.StoreRequest;
 import io.shmstore.memory.Lifetime;
 import io.shmstore.memory.SharedMemory;
@@ -25,6 +26,8 @@ public final class SharedStoreBuilder<K, V> {
     private static final long DEFAULT_GROWTH = 8;
     private static final int DEFAULT_VALUE_SIZE = 64;
     private static final int MAX_AVERAGE_SIZE = 1 << 24;
+    /** What the header's metadata field holds (FORMAT.md): its bytes less the 2-byte length. */
+    private static final int MAX_METADATA_BYTES = StoreLayout.METADATA_CAPACITY - 2;
 
     private final Class<K> keyType;
     private final Class<V> valueType;
@@ -44,6 +47,7 @@ public final class SharedStoreBuilder<K, V> {
     private Duration lockTimeout;
     private int changeFeedCapacity = -1;
     private final Set<String> trustedOwners = new LinkedHashSet<>();
+    private String metadata;
 
     SharedStoreBuilder(Class<K> keyType, Class<V> valueType) {
         this.keyType = Objects.requireNonNull(keyType, "keyType");
@@ -216,6 +220,25 @@ public final class SharedStoreBuilder<K, V> {
         return this;
     }
 
+    /**
+     * Text recorded in the header of a store this creates, and checked by this when it opens one: an
+     * existing store created with other metadata (or none) is refused with
+     * {@link IncompatibleStoreException} naming both. An application records what its processes must
+     * agree on beyond the key and value types (a schema version, a cache's configuration). An opener
+     * that sets none opens any store; {@link SharedStore#metadata()} reads it. Up to 3,070 UTF-8 bytes.
+     */
+    public SharedStoreBuilder<K, V> metadata(String text) {
+        Objects.requireNonNull(text, "metadata");
+        once(metadata == null, "metadata was already set to \"" + metadata + "\"");
+        int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (bytes > MAX_METADATA_BYTES) {
+            throw new IllegalArgumentException("metadata of " + bytes + " UTF-8 bytes is too long: a store header holds "
+                    + MAX_METADATA_BYTES);
+        }
+        this.metadata = text;
+        return this;
+    }
+
     /** How long a writer waits for a segment held by a live process; default 10 s. */
     public SharedStoreBuilder<K, V> lockTimeout(Duration value) {
         Objects.requireNonNull(value, "lockTimeout");
@@ -278,7 +301,7 @@ public final class SharedStoreBuilder<K, V> {
                 avgKey, avgValue, Math.max(segments, 0), fullPolicy != null ? fullPolicy : FullPolicy.REJECT,
                 expireAfterWrite != null ? expireAfterWrite.toMillis() : 0, lifetime, permissions,
                 lockTimeout != null ? lockTimeout : Duration.ofSeconds(10), Math.max(changeFeedCapacity, 0),
-                trustedOwners);
+                trustedOwners, metadata);
     }
 
     /** A fixed-size built-in codec makes an average size a contradiction unless it is that size. */

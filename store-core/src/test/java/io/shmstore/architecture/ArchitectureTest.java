@@ -16,6 +16,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * <ol>
  *   <li><b>Tier</b>: {@code io.shmstore.tier}, the Redis tier, on the public API alone (no
  *       {@code internal} package);</li>
+ *   <li><b>JCache</b>: {@code io.shmstore.jcache}, the JSR-107 provider, on the store's public API only;</li>
  *   <li><b>API</b>: {@code io.shmstore}'s entry points (the store builder, the codecs, the inspector's
  *       factories);</li>
  *   <li><b>Store</b>: {@code io.shmstore.internal.store}, the engine; it reaches shared memory only through
@@ -53,6 +54,7 @@ class ArchitectureTest {
     static final ArchRule layersDependOnlyDownwards = layeredArchitecture()
             .consideringOnlyDependenciesInLayers()
             .layer("Tier").definedBy("io.shmstore.tier..")
+            .layer("JCache").definedBy("io.shmstore.jcache..")
             .layer("API").definedBy(API)
             .layer("Store").definedBy("io.shmstore.internal.store..")
             .layer("Memory").definedBy(MEMORY)
@@ -60,9 +62,10 @@ class ArchitectureTest {
             .layer("Platform").definedBy("io.shmstore.internal.platform")
             .layer("Sync").definedBy("io.shmstore.internal.sync..")
             .whereLayer("Tier").mayNotBeAccessedByAnyLayer()
-            .whereLayer("API").mayOnlyBeAccessedByLayers("Tier")
+            .whereLayer("JCache").mayNotBeAccessedByAnyLayer()
+            .whereLayer("API").mayOnlyBeAccessedByLayers("Tier", "JCache")
             .whereLayer("Store").mayOnlyBeAccessedByLayers("API")
-            .whereLayer("Memory").mayOnlyBeAccessedByLayers("API", "Store", "Tier")
+            .whereLayer("Memory").mayOnlyBeAccessedByLayers("JCache", "API", "Store", "Tier")
             .whereLayer("Backends").mayOnlyBeAccessedByLayers("Memory")
             .whereLayer("Platform").mayOnlyBeAccessedByLayers("API", "Memory", "Backends")
             .whereLayer("Sync").mayOnlyBeAccessedByLayers("API", "Store", "Memory", "Backends", "Platform");

@@ -149,6 +149,15 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Closes the child's standard input: a child that waits for its end goes on. */
+    void release() {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the input of " + description + ": " + e.getMessage(), e);
+        }
+    }
+
     /** SIGKILL (on POSIX), and wait until the process is gone. */
     void kill() {
         process.destroyForcibly();

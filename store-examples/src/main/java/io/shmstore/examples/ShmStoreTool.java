@@ -39,8 +39,8 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:done", "1:the store or the data refused the operation, or a check failed",
                 "2:bad command line", "70:internal error (a bug: the stack trace is printed)"},
         subcommands = {DemoCommand.class, ProduceCommand.class, ConsumeCommand.class, CacheDemoCommand.class,
-                CacheWorkerCommand.class, TierDemoCommand.class, TierWorkerCommand.class, ListCommand.class,
-                StatsCommand.class, DumpCommand.class, VerifyCommand.class,
+                CacheWorkerCommand.class, TierDemoCommand.class, TierWorkerCommand.class, SpringCacheCommand.class,
+                SpringDemoCommand.class, ListCommand.class, StatsCommand.class, DumpCommand.class, VerifyCommand.class,
                 WatchCommand.class, DestroyCommand.class})
 public final class ShmStoreTool implements Callable<Integer> {
     static final int USER_ERROR = 1;

@@ -155,7 +155,7 @@ final class ByteStore {
         return b.initializer(view -> {
             view.reserve(0, config.heapOffset());
             StoreHeader.write(view.bytes().addressForWrite(0), config, r.keyDescription(), r.valueDescription(),
-                    spaceOf(view));
+                    r.metadata(), spaceOf(view));
         });
     }
 
@@ -171,6 +171,7 @@ final class ByteStore {
             StoreConfig config = StoreHeader.read(a, view.length(), r.displayName());
             if (checkTypes) {
                 StoreHeader.checkTypes(a, r.displayName(), r.keyDescription(), r.valueDescription());
+                StoreHeader.checkMetadata(a, r.displayName(), r.metadata());
                 checkRoom(config, r);
             }
             return new ByteStore(r.displayName(), mem, view, config, readOnly, r.lockTimeout());
@@ -216,6 +217,12 @@ final class ByteStore {
 
     ChangeRing ring() {
         return ring;
+    }
+
+    /** The metadata recorded at creation, empty when none. In a use. */
+    String metadata() {
+        return StoreHeader.readText(view.bytes().addressForRead(0) + StoreLayout.METADATA_OFFSET,
+                StoreLayout.METADATA_CAPACITY);
     }
 
     /** The key or value description in the header (type and codec), for the inspector. In a use. */
@@ -407,7 +414,7 @@ final class ByteStore {
                     unlock(seg);
                 }
             }
-            ring.record(ChangeType.CLEAR, 0, -1, 0, -1);
+            ring.record(ChangeType.CLEAR, false, 0, -1, 0, -1);
             return null;
         });
     }

@@ -83,13 +83,13 @@ final class ChangeRing implements FeedSink {
     // ---------------------------------------------------------------- appending
 
     @Override
-    public void record(ChangeType type, long keyAddress, int keyLength, long keyHash, long entry) {
+    public void record(ChangeType type, boolean replaced, long keyAddress, int keyLength, long keyHash, long entry) {
         long n = SharedAtomics.addLong(base + FeedLayout.TAIL_OFFSET, 1) - 1;
         long r = recordAddress(n);
         MEMORY.writeLong(r + FeedLayout.WRITER_OFFSET, self);
         MEMORY.writeVolatileLong(r + FeedLayout.STATE_OFFSET, FeedLayout.WRITING);
         boolean fits = keyLength >= 0 && keyLength <= keyCapacity;
-        MEMORY.writeInt(r + FeedLayout.TYPE_OFFSET, type.code());
+        MEMORY.writeInt(r + FeedLayout.TYPE_OFFSET, type.code() | (replaced ? FeedLayout.REPLACED : 0));
         MEMORY.writeInt(r + FeedLayout.KEY_LENGTH_OFFSET, fits ? keyLength : -1);
         MEMORY.writeLong(r + FeedLayout.KEY_HASH_OFFSET, keyHash);
         MEMORY.writeLong(r + FeedLayout.ENTRY_OFFSET, entry);
@@ -149,6 +149,20 @@ final class ChangeRing implements FeedSink {
         return sum == checksum(n, copy.addressForRead(0), copied - FIELDS) ? COMPLETE : DAMAGED;
     }
 
+    /**
+     * The process word of the writer of record {@code n}, which {@link #read} just found COMPLETE; 0
+     * when the record is being overwritten meanwhile (its reader is about to be lapped). The word is
+     * written before the record's state, so a complete state is preceded by its writer's word; an
+     * appender a lap later writes its own word only after claiming its sequence, hence the tail check.
+     */
+    long writerOfComplete(long n) {
+        long r = recordAddress(n);
+        long writer = MEMORY.readVolatileLong(r + FeedLayout.WRITER_OFFSET);
+        MEMORY.loadFence();
+        return MEMORY.readVolatileLong(r + FeedLayout.STATE_OFFSET) == FeedLayout.complete(n) && tail() - n <= capacity
+                ? writer : 0;
+    }
+
     /** The process word of record {@code n}'s writer, read after {@link #read} said INCOMPLETE. */
     long writer(long n) {
         long r = recordAddress(n);
@@ -156,10 +170,17 @@ final class ChangeRing implements FeedSink {
                 ? MEMORY.readVolatileLong(r + FeedLayout.WRITER_OFFSET) : 0;
     }
 
-    /** Field accessors on a {@link #read} copy. */
+    /** Field accessors on a {@link #read} copy: the type code, without its flags... */
     static int type(Bytes<Void> copy) {
-        return copy.readInt(0);
+        return copy.readInt(0) & FeedLayout.TYPE_MASK;
     }
+
+    /** ...the flags beside it ({@link FeedLayout#REPLACED}, or bits no writer sets: damage)... */
+    static int typeFlags(Bytes<Void> copy) {
+        return copy.readInt(0) & ~FeedLayout.TYPE_MASK;
+    }
+
+    /** ...and the rest. */
 
     static int keyLength(Bytes<Void> copy) {
         return copy.readInt(FeedLayout.KEY_LENGTH_OFFSET - FeedLayout.TYPE_OFFSET);
@@ -237,7 +258,8 @@ final class ChangeRing implements FeedSink {
                     int found = read(n, copy);
                     if (found == DAMAGED) {
                         problem = "record " + n + " fails its checksum";
-                    } else if (found == COMPLETE && (ChangeType.ofCode(type(copy)) == null || keyLength(copy) < -1
+                    } else if (found == COMPLETE && (ChangeType.ofCode(type(copy)) == null
+                            || (typeFlags(copy) & ~FeedLayout.REPLACED) != 0 || keyLength(copy) < -1
                             || keyLength(copy) > keyCapacity)) {
                         problem = "record " + n + " has type " + type(copy) + " and key length " + keyLength(copy);
                     } else if (found == COMPLETE) {

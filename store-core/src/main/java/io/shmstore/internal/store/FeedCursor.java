@@ -94,8 +94,12 @@ final class FeedCursor<K> implements ChangeCursor<K> {
                 continue;
             }
             int found = ring.read(next, copy);
+            long writer = found == ChangeRing.COMPLETE ? ring.writerOfComplete(next) : 0;
+            if (found == ChangeRing.COMPLETE && writer == 0) {
+                found = ChangeRing.OVERWRITTEN; // meanwhile: the tail is a lap ahead, the next turn reports it lost
+            }
             if (found == ChangeRing.COMPLETE) {
-                deliver(listener);
+                deliver(listener, writer);
                 delivered++;
             } else if (found == ChangeRing.DAMAGED) {
                 skip(listener, 1);
@@ -113,19 +117,20 @@ final class FeedCursor<K> implements ChangeCursor<K> {
         return delivered;
     }
 
-    /** Delivers the record in {@code copy}, at {@code next}, and moves past it. */
-    private void deliver(ChangeListener<? super K> listener) {
+    /** Delivers the record in {@code copy}, at {@code next}, written by process word {@code writer}, and moves past it. */
+    private void deliver(ChangeListener<? super K> listener, long writer) {
         int code = ChangeRing.type(copy);
+        int flags = ChangeRing.typeFlags(copy);
         int keyLength = ChangeRing.keyLength(copy);
         ChangeType type = ChangeType.ofCode(code);
-        if (type == null || keyLength < -1 || keyLength > ring.keyCapacity()) {
+        if (type == null || (flags & ~FeedLayout.REPLACED) != 0 || keyLength < -1 || keyLength > ring.keyCapacity()) {
             throw new StoreCorruptedException("change feed of store \"" + ring.name() + "\": record " + next
-                    + " has type " + code + " and key length " + keyLength);
+                    + " has type " + code + ", flags " + Integer.toHexString(flags) + " and key length " + keyLength);
         }
         K k = keyLength >= 0 && type != ChangeType.CLEAR ? decodeKey(keyLength) : null;
         long sequence = next++;
         stalledAt = -1;
-        listener.onChange(sequence, type, k);
+        listener.onChange(sequence, type, k, Processes.pidOf(writer), (flags & FeedLayout.REPLACED) != 0);
     }
 
     /** Reports {@code n} records from {@code next} lost and moves past them. */

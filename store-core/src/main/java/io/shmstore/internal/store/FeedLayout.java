@@ -14,7 +14,7 @@ package io.shmstore.internal.store;
  *  | state (8): n + 1 when complete, 0 never written, WRITING      |   0
  *  | writer (8): process word (pid, start tag << 32)               |   8
  *  | checksum (8): hash of n and bytes 24 to the key's end         |  16
- *  | type (4)                      | key length (4), -1 = too long |  24
+ *  | type (4): code | flags << 8   | key length (4), -1 = too long |  24
  *  | key hash (8)                                                  |  32
  *  | entry: segment << 32 | chunk (8), -1 = none                   |  40
  *  | key bytes (key capacity = recordSize - 48)                    |  48
@@ -49,6 +49,11 @@ public final class FeedLayout {
     public static final int KEY_HASH_OFFSET = 32;
     public static final int ENTRY_OFFSET = 40;
     public static final int KEY_OFFSET = 48;
+
+    /** The low byte of {@code type} is the {@code ChangeType} code... */
+    public static final int TYPE_MASK = 0xFF;
+    /** ...and this flag beside it says a put replaced a value that had not expired (a put without it created one). */
+    public static final int REPLACED = 0x100;
 
     /** {@code state} while a writer fills the record. */
     public static final long WRITING = Long.MIN_VALUE;

@@ -34,7 +34,7 @@ final class Inspector implements StoreInspector {
     static StoreInspector over(String name, Path file, SharedMemory mem) {
         StoreRequest<byte[], byte[]> r = new StoreRequest<>(name, file, byte[].class, byte[].class, RawCodec.INSTANCE,
                 RawCodec.INSTANCE, 1, false, 1, false, 1, 1, 0, FullPolicy.REJECT, 0, null, null, Duration.ofSeconds(10), 0,
-                Set.of());
+                Set.of(), null);
         return new Inspector(ByteStore.attach(r, mem, mem.access() == Access.READ_ONLY, false));
     }
 

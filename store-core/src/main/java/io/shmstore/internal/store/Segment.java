@@ -210,8 +210,13 @@ final class Segment {
 
     /** Whether the live entry in slot {@code i} has expired by {@code now}. */
     boolean expiredAt(int i, long now) {
+        return expiresAt(i) <= now;
+    }
+
+    /** When the live entry in slot {@code i} expires, epoch ms; {@link Long#MAX_VALUE} when never. */
+    long expiresAt(int i) {
         try {
-            return entries.expiresAtOf(slots.slotAt(i), chunks.chunks()) <= now;
+            return entries.expiresAtOf(slots.slotAt(i), chunks.chunks());
         } catch (Inconsistent e) {
             throw damaged(e);
         }
@@ -224,6 +229,14 @@ final class Segment {
      * @param expiresAt epoch ms, or {@link Long#MAX_VALUE} for an entry that never expires
      */
     void put(long hash, Bytes<?> key, Bytes<?> value, long now, long expiresAt) {
+        put(hash, key, value, now, expiresAt, true);
+    }
+
+    /**
+     * As {@link #put(long, Bytes, Bytes, long, long)}; {@code record} false leaves the change feed out,
+     * for a rewrite that changes only when the entry expires.
+     */
+    void put(long hash, Bytes<?> key, Bytes<?> value, long now, long expiresAt, boolean record) {
         long keyLength = key.writePosition();
         long valueLength = value.writePosition();
         if (keyLength > EntryLayout.MAX_KEY_LENGTH) {
@@ -242,7 +255,7 @@ final class Segment {
         }
         try {
             writer.write(hash, key.addressForRead(0), (int) keyLength, value.addressForRead(0), (int) valueLength, flags, now,
-                    expiresAt);
+                    expiresAt, record);
         } catch (Inconsistent e) {
             throw damaged(e);
         }

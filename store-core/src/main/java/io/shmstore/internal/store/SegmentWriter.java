@@ -84,9 +84,12 @@ final class SegmentWriter {
     /**
      * Writes a new entry for the key and publishes it, replacing the key's live entry if there is one,
      * then frees what it replaced. The lengths have been checked against the entry format.
+     *
+     * @param record whether the change feed records the put: a rewrite that only changes when the entry
+     *               expires is not a change of the key's value, and is not recorded
      */
     void write(long hash, long keyAddr, int keyLength, long valueAddr, int valueLength, int flags, long now,
-               long expiresAt) {
+               long expiresAt, boolean record) {
         int i = slots.locate(keyAddr, keyLength, hash, chunks.chunks());
         int shape = reshapes;
         long keep = SegmentLayout.EMPTY;
@@ -122,9 +125,12 @@ final class SegmentWriter {
         long previous = slots.slotAt(slotIndex);
         int oldChunk = -1;
         int oldChunks = 0;
+        boolean replaced = false;
         if (at >= 0) {
             oldChunk = entries.chunk(previous, reserved);
-            oldChunks = EntryValidator.chunksSpanned(entries.shape(oldChunk, reserved));
+            long oldShape = entries.shape(oldChunk, reserved);
+            oldChunks = EntryValidator.chunksSpanned(oldShape);
+            replaced = EntryValidator.expiresAt(entries.address(oldChunk), oldShape) > now;
         } else if (SegmentLayout.isLive(previous)) {
             throw new Inconsistent("no free slot on the probe path of a key; slot " + slotIndex + " is taken");
         }
@@ -136,7 +142,9 @@ final class SegmentWriter {
         } else {
             slots.countInsert(previous);
         }
-        feed.record(ChangeType.PUT, keyAddr, keyLength, hash, entryRef(chunk));
+        if (record) {
+            feed.record(ChangeType.PUT, replaced, keyAddr, keyLength, hash, entryRef(chunk));
+        }
     }
 
     /** Deletes the live entry in slot {@code i}, recording {@code why}; rehashes a crowded table. */
@@ -159,7 +167,7 @@ final class SegmentWriter {
         chunks.free(chunk, EntryValidator.chunksSpanned(shape), reserved);
         int keyLength = EntryValidator.keyLength(shape);
         long keyAddr = e + EntryValidator.headerLength(shape);
-        feed.record(why, keyAddr, keyLength, Hashing.keyHash(keyAddr, keyLength), entryRef(chunk));
+        feed.record(why, false, keyAddr, keyLength, Hashing.keyHash(keyAddr, keyLength), entryRef(chunk));
     }
 
     /**

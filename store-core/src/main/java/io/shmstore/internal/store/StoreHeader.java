@@ -20,7 +20,8 @@ final class StoreHeader {
      * Writes the header, the segment headers and each segment's empty table into fresh, zeroed, still
      * unpublished memory, reserving what the segments start with; magic last.
      */
-    static void write(long a, StoreConfig c, String keyDescription, String valueDescription, SegmentSpace space) {
+    static void write(long a, StoreConfig c, String keyDescription, String valueDescription, String metadata,
+                      SegmentSpace space) {
         MEMORY.writeInt(a + StoreLayout.VERSION_OFFSET, StoreLayout.VERSION);
         MEMORY.writeInt(a + StoreLayout.HEADER_LENGTH_OFFSET, StoreLayout.HEADER_LENGTH);
         MEMORY.writeInt(a + StoreLayout.SEGMENTS_OFFSET, c.segments());
@@ -45,8 +46,11 @@ final class StoreHeader {
         MEMORY.writeInt(a + FeedLayout.RECORD_SIZE_FIELD, c.recordSize());
         MEMORY.writeLong(a + FeedLayout.FEED_OFFSET_FIELD, c.feedOffset());
         MEMORY.writeLong(a + StoreLayout.MAX_ENTRIES_OFFSET, c.maxEntries());
-        writeText(a + StoreLayout.KEY_DESCRIPTION_OFFSET, keyDescription);
-        writeText(a + StoreLayout.VALUE_DESCRIPTION_OFFSET, valueDescription);
+        writeText(a + StoreLayout.KEY_DESCRIPTION_OFFSET, keyDescription, StoreLayout.DESCRIPTION_CAPACITY);
+        writeText(a + StoreLayout.VALUE_DESCRIPTION_OFFSET, valueDescription, StoreLayout.DESCRIPTION_CAPACITY);
+        if (metadata != null) {
+            writeText(a + StoreLayout.METADATA_OFFSET, metadata, StoreLayout.METADATA_CAPACITY);
+        }
         for (int s = 0; s < c.segments(); s++) {
             long header = a + StoreLayout.segmentHeaderOffset(c.segmentHeaders(), s);
             long range = StoreLayout.segmentOffset(c.heapOffset(), c.stride(), s);
@@ -136,6 +140,22 @@ final class StoreHeader {
         }
     }
 
+    /**
+     * Fails when the caller gives metadata and the store records other metadata (or none), naming both;
+     * a caller that gives none opens any store.
+     */
+    static void checkMetadata(long a, String name, String expected) {
+        if (expected == null) {
+            return;
+        }
+        String recorded = readText(a + StoreLayout.METADATA_OFFSET, StoreLayout.METADATA_CAPACITY);
+        if (!recorded.equals(expected)) {
+            throw new IncompatibleStoreException("store \"" + name + "\" was created with metadata "
+                    + (recorded.isEmpty() ? "(none)" : "\"" + recorded + "\"") + "; this process asked for \"" + expected
+                    + "\"");
+        }
+    }
+
     static long fingerprint(String description) {
         byte[] b = description.getBytes(StandardCharsets.UTF_8);
         long h = FINGERPRINT_SEED;
@@ -145,9 +165,9 @@ final class StoreHeader {
         return h;
     }
 
-    private static void writeText(long at, String text) {
+    private static void writeText(long at, String text, int capacity) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        int n = Math.min(b.length, StoreLayout.DESCRIPTION_CAPACITY - 2);
+        int n = Math.min(b.length, capacity - 2);
         MEMORY.writeShort(at, (short) n);
         for (int i = 0; i < n; i++) {
             MEMORY.writeByte(at + 2 + i, b[i]);
@@ -155,9 +175,13 @@ final class StoreHeader {
     }
 
     static String readText(long at) {
+        return readText(at, StoreLayout.DESCRIPTION_CAPACITY);
+    }
+
+    static String readText(long at, int capacity) {
         int n = MEMORY.readShort(at) & 0xFFFF;
-        if (n > StoreLayout.DESCRIPTION_CAPACITY - 2) {
-            return "<unreadable description>";
+        if (n > capacity - 2) {
+            return "<unreadable text of " + n + " bytes>";
         }
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {

@@ -3,6 +3,7 @@ package io.shmstore.internal.store;
 import io.shmstore.ChangeFeed;
 import io.shmstore.ChangeType;
 import io.shmstore.CodecException;
+import io.shmstore.LockedEntry;
 import io.shmstore.SharedStore;
 import io.shmstore.StoreInspector;
 import io.shmstore.StoreStats;
@@ -331,6 +332,45 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         return (flags & RETURN_OLD) != 0 ? old : next;
     }
 
+    @Override
+    public <R> R withLock(K key, Function<? super LockedEntry<K, V>, ? extends R> fn) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(fn, "fn");
+        int use = life.enter();
+        try {
+            bytes.checkNotCut();
+            bytes.checkWritable();
+            Scratch s = Scratch.forThread();
+            long hash = encodeKey(s, key);
+            Segment seg = bytes.segmentFor(hash);
+            bytes.lock(seg);
+            try {
+                LockedEntryImpl<K, V> entry = new LockedEntryImpl<>(this, seg, s, key, hash, System.currentTimeMillis());
+                R result;
+                try {
+                    result = fn.apply(entry);
+                } catch (RuntimeException | Error e) {
+                    entry.discard();
+                    throw e;
+                }
+                entry.apply();
+                MemoryFaults.raisePending();
+                return result;
+            } finally {
+                bytes.unlock(seg);
+            }
+        } catch (InternalError e) {
+            throw bytes.fault(e);
+        } finally {
+            life.exit(use);
+        }
+    }
+
+    /** When a value written at {@code now} without its own time to live expires: the store's default. */
+    long expiryFrom(long now) {
+        return ttlMillis == 0 ? Long.MAX_VALUE : saturatedAdd(now, ttlMillis);
+    }
+
     private static long saturatedAdd(long a, long b) {
         long sum = a + b;
         return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE - 1 : Math.min(sum, Long.MAX_VALUE - 1);
@@ -405,6 +445,11 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     }
 
     @Override
+    public String metadata() {
+        return bytes.use(bytes::metadata);
+    }
+
+    @Override
     public String name() {
         return request.displayName();
     }
@@ -433,7 +478,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
 
     // ---------------------------------------------------------------- codecs
 
-    private long encodeKey(Scratch s, K key) {
+    long encodeKey(Scratch s, K key) {
         Objects.requireNonNull(key, "key");
         s.key.clear();
         request.keyCodec().write(s.key, key);
@@ -441,7 +486,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     }
 
     /** Reads a value; a codec's failure becomes a {@link CodecException} naming the key and codec. */
-    private V decode(Bytes<?> in, V reuse, K key) {
+    V decode(Bytes<?> in, V reuse, K key) {
         try {
             return request.valueCodec().read(in, reuse);
         } catch (RuntimeException e) {
@@ -452,7 +497,7 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
     }
 
     /** Writes a value into {@code out}; a codec's failure becomes a {@link CodecException}. */
-    private void encode(Bytes<?> out, V value, K key) {
+    void encode(Bytes<?> out, V value, K key) {
         out.clear();
         try {
             request.valueCodec().write(out, value);

@@ -22,7 +22,8 @@ import io.shmstore.memory.SharedMemory;
  *  |  key description: 2-byte length + UTF-8, 126 bytes max       | 128
  *  |  value description: 2-byte length + UTF-8, 126 bytes max     | 256
  *  |  feed capacity (4) | record size (4) | feed offset (8)          | 384
- *  |  max entries (8)                   |  reserved to 4096           | 400
+ *  |  max entries (8)                   |  reserved to 1024           | 400
+ *  |  metadata: 2-byte length + UTF-8, 3070 bytes max              | 1024
  *  +---------------------------------------------------------------+
  *  |  segment headers: segments x 128 (see SegmentLayout)          | 4096
  *  |  change feed (see FeedLayout) at feed offset (4096-aligned)   |
@@ -76,6 +77,12 @@ public final class StoreLayout {
     /** The change feed's descriptor (see {@link FeedLayout}): capacity, record size, offset. */
     public static final int CHANGE_FEED_OFFSET = 384;
     public static final int MAX_ENTRIES_OFFSET = CHANGE_FEED_OFFSET + 16;
+    /**
+     * Text the creator records ({@code SharedStoreBuilder.metadata}), for openers to check: a 2-byte
+     * length, then UTF-8. Zero length (the reserved area's zeros) is no metadata.
+     */
+    public static final int METADATA_OFFSET = 1024;
+    public static final int METADATA_CAPACITY = 3072; // to the header's end
 
     public static final int HEADER_LENGTH = 4096;
     public static final int PAGE = 4096;

@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * A checked request from {@link io.shmstore.SharedStoreBuilder}: where, what types, how to size, and
- * whose existing stores to trust.
+ * A checked request from {@link io.shmstore.SharedStoreBuilder}: where, what types, how to size, whose
+ * existing stores to trust, and the metadata to record or check (null: none given).
  */
 public record StoreRequest<K, V>(String name, Path file, Class<K> keyType, Class<V> valueType, Codec<K> keyCodec,
                                  Codec<V> valueCodec, long entries, boolean entriesSet, long maxEntries,
@@ -20,7 +20,7 @@ public record StoreRequest<K, V>(String name, Path file, Class<K> keyType, Class
                                  int averageKeySize, int averageValueSize,
                                  int segments, FullPolicy fullPolicy, long ttlMillis, Lifetime lifetime,
                                  Set<PosixFilePermission> permissions, Duration lockTimeout, int changeFeedCapacity,
-                                 Set<String> trustedOwners) {
+                                 Set<String> trustedOwners, String metadata) {
 
     public StoreRequest {
         trustedOwners = Set.copyOf(trustedOwners);
