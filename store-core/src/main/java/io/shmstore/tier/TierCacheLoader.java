@@ -18,8 +18,9 @@ import java.util.Objects;
  *         .setWriteThrough(true).setCacheWriterFactory(TierCacheWriter.factory(tier));
  * }</pre>
  *
- * A cache of another provider keeps its own per-process copy, which Redis's invalidations do not
- * reach: give it an expiry policy, or use a provider whose cache is the host's store.
+ * A cache configured this way keeps its own copy, which Redis's invalidations do not reach: it serves
+ * it after another host's write until its own expiry. {@link TierJCache#configuration} makes a cache
+ * that holds nothing itself and is always as fresh as the tier's host copy.
  */
 public final class TierCacheLoader<K, V> implements CacheLoader<K, V> {
     private final RedisTier<K, V> tier;

@@ -110,6 +110,42 @@ class TierJCacheTest {
         }
     }
 
+    /**
+     * Through {@link TierJCache#configuration}, another host's write reaches the cache: it holds nothing
+     * of its own, and the tier's host copy is invalidated by Redis. A cache with its own copy (the plain
+     * loader) keeps the old value, which is why that configuration exists.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("providers")
+    void coherentConfiguration_seesAnotherHostsWrite(CachingProvider provider) throws InterruptedException {
+        other.flushall();
+        other.set("j:c", "1");
+        try (RedisTier<String, String> tier = tier("jc")) {
+            RedisTierTest.awaitTrusted(tier);
+            CacheManager manager = provider.getCacheManager(provider.getDefaultURI(), TierJCacheTest.class.getClassLoader());
+            manager.destroyCache("coherent");
+            Cache<String, String> coherent = manager.createCache("coherent", TierJCache.configuration(tier, String.class,
+                    String.class));
+            Cache<String, String> ownCopy = cache(provider, tier, "own-copy");
+            assertThat(coherent.get("c")).isEqualTo("1");
+            assertThat(ownCopy.get("c")).isEqualTo("1");
+            long reads = tier.stats().hostRedisReads();
+            assertThat(coherent.get("c")).as("a second get is the host copy's hit").isEqualTo("1");
+            assertThat(tier.stats().hostRedisReads()).isEqualTo(reads);
+            other.set("j:c", "2"); // another host writes
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!"2".equals(coherent.get("c")) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(coherent.get("c")).as("the coherent cache after another host's write").isEqualTo("2");
+            assertThat(ownCopy.get("c")).as("a cache with its own copy still serves it").isEqualTo("1");
+            coherent.put("c", "3");
+            assertThat(other.get("j:c")).isEqualTo("3");
+            manager.destroyCache("coherent");
+            manager.destroyCache("own-copy");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("providers")
     void redisDown_isTheCacheContractsLoaderAndWriterException(CachingProvider provider) {
