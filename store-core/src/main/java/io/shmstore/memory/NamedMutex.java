@@ -54,12 +54,23 @@ public final class NamedMutex implements AutoCloseable {
         return new NamedMutex(handle);
     }
 
-    /** Creates the named mutex, or opens it if it exists; owner-only permissions when created. */
+    /**
+     * Creates the named mutex, or opens it if it exists; owner-only permissions when created.
+     *
+     * @param name the name, in the namespace mappings and events share
+     * @return the handle, which the caller closes
+     */
     public static NamedMutex createOrOpen(String name) {
         return createOrOpen(name, SharedMemory.OWNER_ONLY);
     }
 
-    /** As {@link #createOrOpen(String)}, with the permissions a created mutex gets. */
+    /**
+     * As {@link #createOrOpen(String)}, with the permissions a created mutex gets.
+     *
+     * @param name        the name
+     * @param permissions who may open it, when created
+     * @return the handle, which the caller closes
+     */
     public static NamedMutex createOrOpen(String name, Set<PosixFilePermission> permissions) {
         return createOrOpen(name, permissions, Set.of());
     }
@@ -68,6 +79,11 @@ public final class NamedMutex implements AutoCloseable {
      * As {@link #createOrOpen(String, Set)}, also opening an existing mutex that one of {@code trustedOwners}
      * owns: users as {@link SharedMemory.Builder#trustOwner} takes them. Any other owner but this
      * process's user and root is refused with {@link io.shmstore.UntrustedOwnerException}.
+     *
+     * @param name          the name
+     * @param permissions   who may open it, when created
+     * @param trustedOwners other users whose mutex this may open
+     * @return the handle, which the caller closes
      */
     public static NamedMutex createOrOpen(String name, Set<PosixFilePermission> permissions, Set<String> trustedOwners) {
         Names.check(name);
@@ -80,6 +96,7 @@ public final class NamedMutex implements AutoCloseable {
     /**
      * Waits up to {@code timeout} for the mutex.
      *
+     * @param timeout the longest wait for a live owner
      * @return {@link Ownership#ACQUIRED}, or {@link Ownership#ABANDONED} when the previous owner died
      *         holding it: the caller owns it now and must check the data it guards
      * @throws io.shmstore.LockTimeoutException naming the owner's pid when a live owner still holds it
@@ -93,16 +110,29 @@ public final class NamedMutex implements AutoCloseable {
         return handle.acquire(saturatedNanos(timeout));
     }
 
-    /** Acquires without waiting; {@code null} when a live owner holds it. */
+    /**
+     * Acquires without waiting.
+     *
+     * @return as {@link #acquire}, or {@code null} when a live owner holds it
+     */
     public Ownership tryAcquire() {
         return handle.tryAcquire();
     }
 
-    /** @throws IllegalMonitorStateException when the calling thread does not hold the mutex */
+    /**
+     * Releases the mutex.
+     *
+     * @throws IllegalMonitorStateException when the calling thread does not hold the mutex
+     */
     public void release() {
         handle.release();
     }
 
+    /**
+     * Whether the calling thread holds the mutex.
+     *
+     * @return true when it does
+     */
     public boolean isHeldByCurrentThread() {
         return handle.isHeldByCurrentThread();
     }
@@ -111,16 +141,27 @@ public final class NamedMutex implements AutoCloseable {
      * True when an owner that has died still holds the mutex: the next acquirer will get
      * {@link Ownership#ABANDONED}. False when free or held by a live owner (and on Windows, which
      * cannot tell without acquiring).
+     *
+     * @return whether a dead owner holds it
      */
     public boolean isAbandoned() {
         return handle.isAbandoned();
     }
 
-    /** The owning process's pid, 0 when free or (on Windows) unknown. */
+    /**
+     * Who holds the mutex.
+     *
+     * @return the owning process's pid, 0 when free or (on Windows) unknown
+     */
     public long ownerPid() {
         return handle.ownerPid();
     }
 
+    /**
+     * The mutex's name.
+     *
+     * @return the name
+     */
     public String name() {
         return handle.name();
     }

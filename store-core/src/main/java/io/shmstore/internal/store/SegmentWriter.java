@@ -246,6 +246,7 @@ final class SegmentWriter {
         Probes.GROWTH.increment();
         rehash(target);
         bump(SegmentLayout.GROWTHS_OFFSET, 1);
+        StoreLog.grew(config.name(), index, "its slot table", size, target);
         return true;
     }
 
@@ -298,6 +299,7 @@ final class SegmentWriter {
                 SegmentLayout.bitmapBytes(target));
         chunks.setChunks((int) target);
         bump(SegmentLayout.GROWTHS_OFFSET, 1);
+        StoreLog.grew(config.name(), index, "its data, in " + SegmentLayout.CHUNK + "-byte chunks,", reserved, target);
         return true;
     }
 

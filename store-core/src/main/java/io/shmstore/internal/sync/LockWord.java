@@ -216,7 +216,9 @@ public final class LockWord {
 
     private void checkNotHeld() {
         if (local.owner == Thread.currentThread()) {
-            throw new IllegalStateException(name + " is already held by this thread; it is not reentrant");
+            throw new NotReentrantException(name + " is already held by this thread, and it is not reentrant: this"
+                    + " thread would wait for itself. Release it before acquiring it again, or acquire it once around"
+                    + " the whole section");
         }
     }
 
