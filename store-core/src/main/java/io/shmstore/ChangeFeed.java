@@ -19,18 +19,33 @@ package io.shmstore;
  * the cursor): the {@code await} in flight returns false and the loop ends.
  */
 public interface ChangeFeed<K> {
-    /** Sequence of the last published record, or -1 when none was. */
+    /**
+     * How far writers got.
+     *
+     * @return the sequence of the last published record, or -1 when none was
+     */
     long lastSequence();
 
-    /** Records the ring holds before the oldest is overwritten. */
+    /**
+     * The ring's size.
+     *
+     * @return the records the ring holds before the oldest is overwritten
+     */
     int capacity();
 
-    /** A cursor that delivers records published after now. */
+    /**
+     * A cursor that delivers records published after now.
+     *
+     * @return the cursor, which the caller closes
+     */
     ChangeCursor<K> cursor();
 
     /**
      * A cursor from {@code sequence}: records still in the ring are delivered, older ones are reported
      * lost; a sequence beyond the last is where the cursor waits.
+     *
+     * @param sequence the first record to deliver
+     * @return the cursor, which the caller closes
      */
     ChangeCursor<K> cursorFrom(long sequence);
 }

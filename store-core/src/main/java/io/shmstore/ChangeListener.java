@@ -6,6 +6,8 @@ public interface ChangeListener<K> {
     /**
      * One change, in sequence order.
      *
+     * @param sequence the record's number
+     * @param type     what happened
      * @param key the key, or null for {@link ChangeType#CLEAR} and for a key too long to be recorded
      *            (longer than the feed's key capacity; resync from the store)
      */
@@ -27,7 +29,10 @@ public interface ChangeListener<K> {
     /**
      * The cursor fell more than the ring's capacity behind: {@code lost} records were overwritten before
      * it read them, and it continues from {@code resumedAt}. A consumer that needs every change resyncs
-     * from the store itself.
+     * from the store itself. ShmStore also logs each loss ({@code io.shmstore.store}, level {@code INFO}).
+     *
+     * @param lost      how many records were lost
+     * @param resumedAt the sequence of the next record delivered
      */
     default void onLapped(long lost, long resumedAt) {
     }

@@ -13,19 +13,30 @@ import net.openhft.chronicle.bytes.Bytes;
  * @param <T> the type of the values it writes
  */
 public interface Codec<T> {
-    /** Appends {@code value} at {@code out}'s write position. */
+    /**
+     * Appends {@code value} at {@code out}'s write position.
+     *
+     * @param out   where to write
+     * @param value the value, never null
+     */
     void write(Bytes<?> out, T value);
 
     /**
      * Reads a value from {@code in}'s read position, filling {@code reuse} when it is not null and the
      * codec can (then returning it), so a caller that passes the same object each time allocates
      * nothing.
+     *
+     * @param in    where to read, positioned on the bytes {@link #write} wrote and limited to them
+     * @param reuse an object to fill, or null
+     * @return the value read, possibly {@code reuse}
      */
     T read(Bytes<?> in, T reuse);
 
     /**
      * Stable identity of the format: the same id must mean the same bytes in every version of the
      * codec, in every process. For example {@code "string-utf8"} or {@code "json:com.acme.Quote"}.
+     *
+     * @return the id
      */
     String id();
 }

@@ -13,29 +13,52 @@ public final class Codecs {
     private Codecs() {
     }
 
-    /** Strings as UTF-8 with a stop-bit length prefix. */
+    /**
+     * Strings as UTF-8 with a stop-bit length prefix; the default for {@code String}.
+     *
+     * @return the codec, id {@code string-utf8}
+     */
     public static Codec<String> string() {
         return StringCodec.INSTANCE;
     }
 
-    /** Longs as 8 little-endian bytes. */
+    /**
+     * Longs as 8 little-endian bytes; the default for {@code Long}.
+     *
+     * @return the codec, id {@code long-le64}
+     */
     public static Codec<Long> longs() {
         return LongCodec.INSTANCE;
     }
 
-    /** Integers as 4 little-endian bytes. */
+    /**
+     * Integers as 4 little-endian bytes; the default for {@code Integer}.
+     *
+     * @return the codec, id {@code int-le32}
+     */
     public static Codec<Integer> ints() {
         return IntCodec.INSTANCE;
     }
 
-    /** Byte arrays as they are, with a stop-bit length prefix; {@code read} reuses an array of the right length. */
+    /**
+     * Byte arrays as they are, with a stop-bit length prefix; {@code read} reuses an array of the right
+     * length. The default for {@code byte[]}.
+     *
+     * @return the codec, id {@code bytes-stopbit}
+     */
     public static Codec<byte[]> bytes() {
         return ByteArrayCodec.INSTANCE;
     }
 
     /**
      * Objects that write and read themselves ({@link BytesMarshallable}). {@code read} fills the object
-     * passed to it, or a new one made with the public no-argument constructor.
+     * passed to it, or a new one made with the public no-argument constructor. The default for such a
+     * class.
+     *
+     * @param <T>  the class
+     * @param type the class
+     * @return the codec, id {@code marshallable:} and the class's name
+     * @throws IllegalArgumentException naming the class when it has no public no-argument constructor
      */
     public static <T extends BytesMarshallable> Codec<T> marshallable(Class<T> type) {
         return new MarshallableCodec<>(type);

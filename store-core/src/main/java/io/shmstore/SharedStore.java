@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentMap;
  *   <li>The whole {@link ConcurrentMap} contract; {@code compute}, {@code computeIfAbsent},
  *       {@code merge}, {@code putIfAbsent}, {@code replace} and {@code remove(k, v)} are atomic per key
  *       across processes (the key's segment lock is held while the function runs, so a function must
- *       not use the same store). Iterators are weakly consistent, segment by segment.</li>
+ *       not write to a key of the same segment: such a write throws {@link IllegalStateException} saying
+ *       so). Iterators are weakly consistent, segment by segment.</li>
  *   <li>Reads take no lock and never write to shared memory; writers that die at any instant leave
  *       every entry old or new, and the next writer repairs the segment online.</li>
  *   <li>Keys and values are never null ({@link NullPointerException}).</li>
@@ -29,7 +30,16 @@ import java.util.concurrent.ConcurrentMap;
  */
 public interface SharedStore<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
 
-    /** Starts building a store with these key and value types. */
+    /**
+     * Starts building a store with these key and value types. For a generic type, pass its raw class (or
+     * {@code Object.class}) and narrow it with the codec ({@link SharedStoreBuilder#valueCodec}).
+     *
+     * @param <K>       the key type
+     * @param <V>       the value type
+     * @param keyType   the keys' class
+     * @param valueType the values' class
+     * @return a builder; set a name or a file, then create or open
+     */
     static <K, V> SharedStoreBuilder<K, V> of(Class<K> keyType, Class<V> valueType) {
         return new SharedStoreBuilder<>(keyType, valueType);
     }
@@ -38,6 +48,8 @@ public interface SharedStore<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
      * The value for {@code key}, read into {@code reuse} when the value codec can reuse objects (the
      * bytes and {@code BytesMarshallable} codecs do): with such a codec a hit allocates nothing.
      *
+     * @param key   the key
+     * @param reuse an object the codec may fill, or null
      * @return the value (possibly {@code reuse} itself), or null when absent
      */
     V getUsing(K key, V reuse);
@@ -47,6 +59,9 @@ public interface SharedStore<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
      * {@code expireAfterWrite}: each entry carries its own expiry. An expired entry reads as absent and
      * is purged when its segment needs room.
      *
+     * @param key        the key
+     * @param value      the value
+     * @param timeToLive how long the entry lives, at least 1 ms (shorter rounds up)
      * @return the previous value, or null
      * @throws IllegalArgumentException naming the duration when it is not positive
      */
@@ -68,23 +83,44 @@ public interface SharedStore<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
      * Walks every structure, segment by segment under its lock (so a segment whose writer died is
      * repaired first), and returns one line per problem found: empty when the store is sound.
      *
+     * @return the problems found, one line each
      * @throws ReadOnlyStoreException on a read-only store, which cannot take the locks
      */
     java.util.List<String> verify();
 
-    /** The store's change feed. */
+    /**
+     * The store's change feed: every put, remove, expiry, eviction and clear, numbered.
+     *
+     * @return the feed
+     */
     ChangeFeed<K> changes();
 
-    /** Counts and sizes, read now. */
+    /**
+     * Counts and sizes, read now; {@link StoreStats} says which are this process's and which the store's.
+     *
+     * @return the statistics
+     */
     StoreStats stats();
 
-    /** The metadata its creator recorded ({@link SharedStoreBuilder#metadata}); empty when none. */
+    /**
+     * The metadata its creator recorded ({@link SharedStoreBuilder#metadata}).
+     *
+     * @return the metadata, empty when none
+     */
     String metadata();
 
-    /** The store's name (or file path for a file-backed store). */
+    /**
+     * The store's name (or file path for a file-backed store).
+     *
+     * @return the name
+     */
     String name();
 
-    /** True when opened with {@code openReadOnly()}: every write throws {@link ReadOnlyStoreException}. */
+    /**
+     * Whether this handle is read-only.
+     *
+     * @return true when opened with {@code openReadOnly()}: every write throws {@link ReadOnlyStoreException}
+     */
     boolean isReadOnly();
 
     /** Removes the store's name now, whatever its lifetime, and closes this handle. */

@@ -27,21 +27,52 @@ public record StoreStats(long entries, long capacity, long maxEntries, long byte
                          long hits, long misses, long recoveries, long evictions, long expirations, long damaged,
                          long bytesReserved, long growths) {
 
+    /**
+     * The statistics; {@code segmentLoad} is copied.
+     *
+     * @param entries       live entries
+     * @param capacity      the entries the store was sized for
+     * @param maxEntries    the entries it may grow to
+     * @param bytesUsed     bytes of data chunks in use
+     * @param bytesCapacity bytes of data chunks reserved
+     * @param segmentLoad   per segment, the fraction of its data chunks in use
+     * @param hits          lookups of this process that found a value
+     * @param misses        lookups of this process that found none
+     * @param recoveries    segment repairs, by any process
+     * @param evictions     entries evicted, by any process
+     * @param expirations   expired entries purged, by any process
+     * @param damaged       damaged entries dropped by repairs, by any process
+     * @param bytesReserved the memory the store occupies
+     * @param growths       segment growths, by any process
+     */
     public StoreStats {
         segmentLoad = segmentLoad.clone();
     }
 
+    /**
+     * Per segment, the fraction of its data chunks in use.
+     *
+     * @return a copy of the loads, one per segment
+     */
     @Override
     public double[] segmentLoad() {
         return segmentLoad.clone();
     }
 
-    /** Memory occupied per live entry ({@link #bytesReserved} / {@link #entries}); 0 when empty. */
+    /**
+     * Memory occupied per live entry.
+     *
+     * @return {@link #bytesReserved} / {@link #entries}; 0 when empty
+     */
     public double bytesPerEntry() {
         return entries == 0 ? 0 : (double) bytesReserved / entries;
     }
 
-    /** The fullest segment's load: it grows, or the store fills, when this reaches 1. */
+    /**
+     * The fullest segment's load: it grows, or the store fills, when this reaches 1.
+     *
+     * @return the largest of {@link #segmentLoad()}, 0 to 1
+     */
     public double maxSegmentLoad() {
         return Arrays.stream(segmentLoad).max().orElse(0);
     }

@@ -9,6 +9,11 @@ package io.shmstore;
 public class TooManyHandlesException extends StoreException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with this message.
+     *
+     * @param message what happened, naming the values involved and what to do
+     */
     public TooManyHandlesException(String message) {
         super(message);
     }

@@ -14,6 +14,11 @@ package io.shmstore;
 public class UntrustedOwnerException extends StoreException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with this message.
+     *
+     * @param message what happened, naming the values involved and what to do
+     */
     public UntrustedOwnerException(String message) {
         super(message);
     }

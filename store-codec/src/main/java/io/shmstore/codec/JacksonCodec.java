@@ -11,7 +11,6 @@ import io.shmstore.CodecException;
 import net.openhft.chronicle.bytes.Bytes;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
@@ -67,7 +66,7 @@ abstract class JacksonCodec<T> implements Codec<T> {
             }
             return reader.readValue(in.inputStream());
         } catch (IOException e) {
-            throw new UncheckedIOException("codec " + id + " cannot read a " + type.toCanonical() + ": "
+            throw new CodecException("codec " + id + " cannot read a " + type.toCanonical() + ": "
                     + e.getMessage(), e);
         }
     }

@@ -1,7 +1,14 @@
 package io.shmstore.codec;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import com.fasterxml.jackson.dataformat.smile.databind.SmileMapper;
 import io.shmstore.Codec;
+import io.shmstore.CodecException;
 import net.openhft.chronicle.bytes.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,5 +122,63 @@ class JacksonCodecTest {
     void aSmileCodecNeedsASmileMapper() {
         assertThatThrownBy(() -> SmileCodec.of(Quote.class, new com.fasterxml.jackson.databind.ObjectMapper()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON");
+    }
+
+    /** Version 1 and version 2 of a value, as processes of two releases see it. */
+    record PriceV1(String symbol, double bid) {
+    }
+
+    record PriceV2(String symbol, double bid, String venue) {
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "smile"})
+    void aReaderIgnoresPropertiesItDoesNotKnowAndDefaultsThoseItMisses(String format) {
+        Codec<PriceV2> newer = JacksonCodecTest.<PriceV2>factory(format).apply(PriceV2.class);
+        Codec<PriceV1> older = JacksonCodecTest.<PriceV1>factory(format).apply(PriceV1.class);
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        newer.write(b, new PriceV2("EURUSD", 1.5, "XLON"));
+        assertThat(older.read(b, null)).isEqualTo(new PriceV1("EURUSD", 1.5));
+        b.clear();
+        older.write(b, new PriceV1("GBPUSD", 1.25));
+        assertThat(newer.read(b, null)).isEqualTo(new PriceV2("GBPUSD", 1.25, null));
+    }
+
+    @Test
+    void aChangedPropertyTypeIsACodecExceptionNamingTheCodec() {
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        b.append("{\"symbol\":\"EURUSD\",\"bid\":\"high\"}");
+        assertThatThrownBy(() -> JsonCodec.of(PriceV1.class).read(b, null))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining("json:io.shmstore.codec.JacksonCodecTest$PriceV1").hasMessageContaining("high");
+    }
+
+    @Test
+    void aMapperStartedFromConfigureKeepsTheDefaultSettingsUnderTheUsersOwn() {
+        ObjectMapper mine = JsonCodec.configure(new ObjectMapper())
+                .registerModule(new SimpleModule().addSerializer(Venue.class, new ToStringSerializer()));
+        Codec<Map<String, Object>> custom = JsonCodec.of(new TypeReference<>() {
+        }, mine);
+        Map<String, Object> value = new LinkedHashMap<>();
+        value.put("z", Instant.parse("2026-01-02T03:04:05Z"));
+        value.put("a", new Venue("XLON"));
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        custom.write(b, value);
+        assertThat(b.toString()).as("keys sorted, java.time as ISO text, and the user's serializer")
+                .isEqualTo("{\"a\":\"venue XLON\",\"z\":\"2026-01-02T03:04:05Z\"}");
+        Bytes<?> newer = Bytes.allocateElasticOnHeap();
+        newer.append("{\"symbol\":\"EURUSD\",\"bid\":1.5,\"venue\":\"XLON\"}");
+        assertThat(JsonCodec.of(PriceV1.class, mine).read(newer, null)).isEqualTo(new PriceV1("EURUSD", 1.5));
+        SmileMapper smile = JsonCodec.configure(new SmileMapper());
+        assertThat(smile.isEnabled(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)).isTrue();
+        assertThat(smile.isEnabled(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)).isFalse();
+    }
+
+    /** A type with a serializer of the user's. */
+    record Venue(String mic) {
+        @Override
+        public String toString() {
+            return "venue " + mic;
+        }
     }
 }

@@ -46,6 +46,7 @@ public final class MemoryView implements AutoCloseable {
     /**
      * The mapped bytes. Valid until {@link #close()}; to keep them longer, {@code reserve} the store.
      *
+     * @return the bytes, as a Chronicle {@code BytesStore}
      * @throws IllegalStateException when the view is closed
      */
     public BytesStore<?, Void> bytes() {
@@ -61,6 +62,8 @@ public final class MemoryView implements AutoCloseable {
      * observed ({@link NamedMutex#ownerPid()}, {@link NamedMutex#isAbandoned()}) but not taken. Close
      * it before the view.
      *
+     * @param offset the lock word's offset in this view
+     * @return the mutex, which the caller closes
      * @throws IllegalArgumentException naming the offset when it is unaligned or outside the view
      */
     public NamedMutex lockAt(long offset) {
@@ -86,6 +89,10 @@ public final class MemoryView implements AutoCloseable {
      * {@link #wakeAll}. Elsewhere it polls with a back-off of up to 1 ms, and on Windows each sleep
      * lasts at least one timer tick (1 to 15.6 ms): Windows' {@code WaitOnAddress} is not an
      * alternative, as it wakes only threads of the same process.
+     *
+     * @param offset   the int's offset in this view, 4-byte aligned
+     * @param expected the value to sleep on
+     * @param timeout  the longest sleep
      */
     public void waitWhileEquals(long offset, int expected, Duration timeout) {
         checkOpen();
@@ -93,7 +100,11 @@ public final class MemoryView implements AutoCloseable {
         Backends.current().waiter().await(store.addressForRead(offset), expected, NamedMutex.saturatedNanos(timeout));
     }
 
-    /** Wakes every process sleeping in {@link #waitWhileEquals} on {@code offset}. */
+    /**
+     * Wakes every process sleeping in {@link #waitWhileEquals} on {@code offset}.
+     *
+     * @param offset the int's offset in this view
+     */
     public void wakeAll(long offset) {
         checkOpen();
         checkWord(offset);
@@ -112,6 +123,8 @@ public final class MemoryView implements AutoCloseable {
      * {@link SharedMemory.Builder#sparse() sparse}, before they are written; their content does not
      * change. For a mapping that is not sparse (all of it is reserved) it does nothing.
      *
+     * @param offset where the range starts in this view
+     * @param length how many bytes
      * @throws io.shmstore.StoreFullException naming the sizes when the file system has no room
      * @throws ReadOnlyStoreException         for a read-only view
      */
@@ -125,6 +138,9 @@ public final class MemoryView implements AutoCloseable {
      * zeros from now on. Returns false where the platform cannot (the portable backend, Windows): the
      * bytes then keep their content and their space.
      *
+     * @param offset where the range starts in this view
+     * @param length how many bytes
+     * @return true when the storage was given back
      * @throws ReadOnlyStoreException for a read-only view
      */
     public boolean release(long offset, long length) {
@@ -147,19 +163,38 @@ public final class MemoryView implements AutoCloseable {
     private record LockKey(long objectId, long offset) {
     }
 
-    /** Offset of the view's first byte in the shared memory. */
+    /**
+     * Where the view starts.
+     *
+     * @return the offset of the view's first byte in the shared memory
+     */
     public long offset() {
         return offset;
     }
 
+    /**
+     * How much the view covers.
+     *
+     * @return its length in bytes
+     */
     public long length() {
         return length;
     }
 
+    /**
+     * What the view may do.
+     *
+     * @return its access
+     */
     public Access access() {
         return access;
     }
 
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed
+     */
     public boolean isClosed() {
         return closed;
     }

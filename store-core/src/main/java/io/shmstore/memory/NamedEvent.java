@@ -33,10 +33,25 @@ public final class NamedEvent implements AutoCloseable {
         this.handle = handle;
     }
 
+    /**
+     * Creates the event, or opens it if it exists, owner-only.
+     *
+     * @param name the name, in the namespace mappings and mutexes share
+     * @param mode auto-reset or manual-reset, when created
+     * @return the handle, which the caller closes
+     */
     public static NamedEvent createOrOpen(String name, EventMode mode) {
         return createOrOpen(name, mode, SharedMemory.OWNER_ONLY);
     }
 
+    /**
+     * Creates the event with these permissions, or opens it if it exists.
+     *
+     * @param name        the name
+     * @param mode        auto-reset or manual-reset, when created
+     * @param permissions who may open it, when created
+     * @return the handle, which the caller closes
+     */
     public static NamedEvent createOrOpen(String name, EventMode mode, Set<PosixFilePermission> permissions) {
         return createOrOpen(name, mode, permissions, Set.of());
     }
@@ -45,6 +60,12 @@ public final class NamedEvent implements AutoCloseable {
      * As {@link #createOrOpen(String, EventMode, Set)}, also opening an existing event that one of
      * {@code trustedOwners} owns: users as {@link SharedMemory.Builder#trustOwner} takes them. Any other
      * owner but this process's user and root is refused with {@link io.shmstore.UntrustedOwnerException}.
+     *
+     * @param name          the name
+     * @param mode          auto-reset or manual-reset, when created
+     * @param permissions   who may open it, when created
+     * @param trustedOwners other users whose event this may open
+     * @return the handle, which the caller closes
      */
     public static NamedEvent createOrOpen(String name, EventMode mode, Set<PosixFilePermission> permissions,
                                           Set<String> trustedOwners) {
@@ -56,6 +77,10 @@ public final class NamedEvent implements AutoCloseable {
                 Set.copyOf(permissions), Lifetime.UNTIL_LAST_CLOSE, null, trustedOwners, false), mode));
     }
 
+    /**
+     * Signals the event: an auto-reset event wakes one waiter (or the next to wait), a manual-reset one
+     * every waiter until {@link #reset()}.
+     */
     public void signal() {
         handle.signal();
     }
@@ -65,7 +90,12 @@ public final class NamedEvent implements AutoCloseable {
         handle.reset();
     }
 
-    /** Waits up to {@code timeout}; true when signalled, false when the time ran out. */
+    /**
+     * Waits up to {@code timeout} for the event to be signalled.
+     *
+     * @param timeout the longest wait
+     * @return true when signalled, false when the time ran out or the handle was closed
+     */
     public boolean await(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) {
@@ -74,10 +104,20 @@ public final class NamedEvent implements AutoCloseable {
         return handle.await(NamedMutex.saturatedNanos(timeout));
     }
 
+    /**
+     * How the event resets.
+     *
+     * @return its mode
+     */
     public EventMode mode() {
         return handle.mode();
     }
 
+    /**
+     * The event's name.
+     *
+     * @return the name
+     */
     public String name() {
         return handle.name();
     }

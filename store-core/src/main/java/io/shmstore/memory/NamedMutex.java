@@ -58,12 +58,23 @@ public final class NamedMutex implements AutoCloseable {
         return new NamedMutex(handle);
     }
 
-    /** Creates the named mutex, or opens it if it exists; owner-only permissions when created. */
+    /**
+     * Creates the named mutex, or opens it if it exists; owner-only permissions when created.
+     *
+     * @param name the name, in the namespace mappings and events share
+     * @return the handle, which the caller closes
+     */
     public static NamedMutex createOrOpen(String name) {
         return createOrOpen(name, SharedMemory.OWNER_ONLY);
     }
 
-    /** As {@link #createOrOpen(String)}, with the permissions a created mutex gets. */
+    /**
+     * As {@link #createOrOpen(String)}, with the permissions a created mutex gets.
+     *
+     * @param name        the name
+     * @param permissions who may open it, when created
+     * @return the handle, which the caller closes
+     */
     public static NamedMutex createOrOpen(String name, Set<PosixFilePermission> permissions) {
         return createOrOpen(name, permissions, Set.of());
     }
@@ -72,6 +83,11 @@ public final class NamedMutex implements AutoCloseable {
      * As {@link #createOrOpen(String, Set)}, also opening an existing mutex that one of {@code trustedOwners}
      * owns: users as {@link SharedMemory.Builder#trustOwner} takes them. Any other owner but this
      * process's user and root is refused with {@link io.shmstore.UntrustedOwnerException}.
+     *
+     * @param name          the name
+     * @param permissions   who may open it, when created
+     * @param trustedOwners other users whose mutex this may open
+     * @return the handle, which the caller closes
      */
     public static NamedMutex createOrOpen(String name, Set<PosixFilePermission> permissions, Set<String> trustedOwners) {
         Names.check(name);
@@ -84,6 +100,7 @@ public final class NamedMutex implements AutoCloseable {
     /**
      * Waits up to {@code timeout} for the mutex.
      *
+     * @param timeout the longest wait for a live owner
      * @return {@link Ownership#ACQUIRED}, or {@link Ownership#ABANDONED} when the previous owner died
      *         holding it: the caller owns it now and must check the data it guards
      * @throws io.shmstore.LockTimeoutException naming the owner's pid when a live owner still holds it
@@ -97,16 +114,29 @@ public final class NamedMutex implements AutoCloseable {
         return handle.acquire(saturatedNanos(timeout));
     }
 
-    /** Acquires without waiting; {@code null} when a live owner holds it. */
+    /**
+     * Acquires without waiting.
+     *
+     * @return as {@link #acquire}, or {@code null} when a live owner holds it
+     */
     public Ownership tryAcquire() {
         return handle.tryAcquire();
     }
 
-    /** @throws IllegalMonitorStateException when the calling thread does not hold the mutex */
+    /**
+     * Releases the mutex.
+     *
+     * @throws IllegalMonitorStateException when the calling thread does not hold the mutex
+     */
     public void release() {
         handle.release();
     }
 
+    /**
+     * Whether the calling thread holds the mutex.
+     *
+     * @return true when it does
+     */
     public boolean isHeldByCurrentThread() {
         return handle.isHeldByCurrentThread();
     }
@@ -114,6 +144,8 @@ public final class NamedMutex implements AutoCloseable {
     /**
      * True when an owner that has died still holds the mutex: the next acquirer will get
      * {@link Ownership#ABANDONED}. False when free or held by a live owner.
+     *
+     * @return whether a dead owner holds it
      */
     public boolean isAbandoned() {
         return handle.isAbandoned();
@@ -123,11 +155,18 @@ public final class NamedMutex implements AutoCloseable {
      * The owning process's pid, 0 when free. On Windows the owner records itself right after the kernel
      * grants it the mutex, so for that instant a held mutex may still show 0 (or the pid of a previous
      * owner that died holding it).
+     *
+     * @return the owning process's pid, 0 when free
      */
     public long ownerPid() {
         return handle.ownerPid();
     }
 
+    /**
+     * The mutex's name.
+     *
+     * @return the name
+     */
     public String name() {
         return handle.name();
     }

@@ -19,6 +19,18 @@ import java.util.List;
  */
 public record NamedObjectInfo(String name, String type, long size, Lifetime lifetime, String owner, long creatorPid,
                               Instant createdAt, List<Long> attachedPids) {
+    /**
+     * The report; {@code attachedPids} is copied.
+     *
+     * @param name         the object's name
+     * @param type         what it is
+     * @param size         bytes of its user area
+     * @param lifetime     its lifetime, or null
+     * @param owner        the user that owns it, or null
+     * @param creatorPid   the process that created it
+     * @param createdAt    when it was created
+     * @param attachedPids the live processes that have it open
+     */
     public NamedObjectInfo {
         attachedPids = List.copyOf(attachedPids);
     }
@@ -27,6 +39,8 @@ public record NamedObjectInfo(String name, String type, long size, Lifetime life
      * True for an {@link Lifetime#UNTIL_LAST_CLOSE} object that no live process has open: every process
      * that had it open exited without closing it. The next process that opens or creates the name
      * removes it; listing it does not.
+     *
+     * @return whether it is orphaned
      */
     public boolean orphaned() {
         return lifetime == Lifetime.UNTIL_LAST_CLOSE && attachedPids.isEmpty();

@@ -13,7 +13,11 @@ public final class Processes {
     private Processes() {
     }
 
-    /** This process's word; never zero. */
+    /**
+     * This process's word.
+     *
+     * @return the word; never zero
+     */
     public static long self() {
         return Backends.current().processes().selfWord();
     }
@@ -21,12 +25,20 @@ public final class Processes {
     /**
      * True while the process recorded as {@code word} runs: its pid exists, is not a zombie, and has
      * the recorded start tag. False for zero.
+     *
+     * @param word a process word, as {@link #self()} gave it
+     * @return whether that process runs
      */
     public static boolean isAlive(long word) {
         return word != 0 && Backends.current().processes().isAlive(ProcessProbe.pidOf(word), ProcessProbe.tagOf(word));
     }
 
-    /** The pid in a process word. */
+    /**
+     * The pid in a process word.
+     *
+     * @param word a process word
+     * @return its pid
+     */
     public static int pidOf(long word) {
         return ProcessProbe.pidOf(word);
     }

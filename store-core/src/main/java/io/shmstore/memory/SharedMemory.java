@@ -84,17 +84,37 @@ public final class SharedMemory implements AutoCloseable {
         this.unnamed = unnamed;
     }
 
-    /** Creates a memory-only mapping of {@code size} bytes; fails if the name is taken. */
+    /**
+     * Creates a memory-only mapping of {@code size} bytes.
+     *
+     * @param name the name (1–128 characters of {@code [A-Za-z0-9._-]}, starting with a letter or digit)
+     * @param size usable bytes
+     * @return the handle, which the caller closes
+     * @throws io.shmstore.StoreExistsException when the name is taken
+     */
     public static SharedMemory create(String name, long size) {
         return named(name).size(size).create();
     }
 
-    /** Opens an existing mapping by name. */
+    /**
+     * Opens an existing mapping by name.
+     *
+     * @param name   the name
+     * @param access what the handle may do
+     * @return the handle, which the caller closes
+     * @throws io.shmstore.StoreNotFoundException when there is no such mapping
+     */
     public static SharedMemory open(String name, Access access) {
         return named(name).open(access);
     }
 
-    /** Opens an existing mapping by name for reading and writing. */
+    /**
+     * Opens an existing mapping by name for reading and writing.
+     *
+     * @param name the name
+     * @return the handle, which the caller closes
+     * @throws io.shmstore.StoreNotFoundException when there is no such mapping
+     */
     public static SharedMemory open(String name) {
         return open(name, Access.READ_WRITE);
     }
@@ -102,17 +122,34 @@ public final class SharedMemory implements AutoCloseable {
     /**
      * Creates the mapping, or opens it if it exists; of many processes racing, exactly one creates
      * ({@link #created()}).
+     *
+     * @param name the name
+     * @param size usable bytes, when created; an existing mapping must have at least as many
+     * @return the handle, which the caller closes
      */
     public static SharedMemory createOrOpen(String name, long size) {
         return named(name).size(size).createOrOpen();
     }
 
-    /** Creates a mapping backed by a new file at {@code file}; it persists until {@link #destroy()}. */
+    /**
+     * Creates a mapping backed by a new file at {@code file}; it persists until {@link #destroy()}.
+     *
+     * @param file the file, which must not exist
+     * @param size usable bytes
+     * @return the handle, which the caller closes
+     */
     public static SharedMemory createBackedBy(Path file, long size) {
         return backedBy(file).size(size).create();
     }
 
-    /** Opens a file-backed mapping. */
+    /**
+     * Opens a file-backed mapping.
+     *
+     * @param file   the file
+     * @param access what the handle may do
+     * @return the handle, which the caller closes
+     * @throws io.shmstore.StoreNotFoundException when there is no such file
+     */
     public static SharedMemory openBackedBy(Path file, Access access) {
         return backedBy(file).open(access);
     }
@@ -271,6 +308,9 @@ public final class SharedMemory implements AutoCloseable {
     /**
      * Permissions as {@code ls -l} shows them, e.g. {@code "rw-r-----"}; a string of another form is
      * refused with an IllegalArgumentException that quotes it (the JDK's parser says only "Invalid mode").
+     *
+     * @param rwx nine characters of {@code r}, {@code w}, {@code x} and {@code -}
+     * @return the permissions
      */
     public static Set<PosixFilePermission> parsePermissions(String rwx) {
         Objects.requireNonNull(rwx, "permissions");
@@ -285,6 +325,8 @@ public final class SharedMemory implements AutoCloseable {
     /**
      * Returns {@code perms} if they can be given to a new object: they must let its owner read and write.
      *
+     * @param perms the permissions
+     * @return {@code perms}
      * @throws IllegalArgumentException naming the permissions otherwise
      */
     public static Set<PosixFilePermission> checkPermissions(Set<PosixFilePermission> perms) {
@@ -300,6 +342,8 @@ public final class SharedMemory implements AutoCloseable {
      * Returns {@code user} if {@code trustOwner} may name it: a user of this host, by name or (on POSIX)
      * by numeric uid, or (on Windows) by account name or SID string.
      *
+     * @param user the user
+     * @return {@code user}
      * @throws IllegalArgumentException naming {@code user} when this host has no such user
      */
     public static String checkOwner(String user) {
@@ -308,35 +352,68 @@ public final class SharedMemory implements AutoCloseable {
         return user;
     }
 
-    /** Options for a memory-only mapping. The name is checked now, before the file system is touched. */
+    /**
+     * Options for a memory-only mapping. The name is checked now, before the file system is touched.
+     *
+     * @param name the name
+     * @return a builder
+     * @throws IllegalArgumentException naming the name when it breaks the rules
+     */
     public static Builder named(String name) {
         return new Builder(Names.check(name), null);
     }
 
-    /** Options for a file-backed mapping. */
+    /**
+     * Options for a file-backed mapping.
+     *
+     * @param file the file
+     * @return a builder
+     */
     public static Builder backedBy(Path file) {
         return new Builder(null, Objects.requireNonNull(file, "file"));
     }
 
-    /** The object name, the file path of a file-backed mapping, or {@code unnamed:<id>} for an unnamed one. */
+    /**
+     * The object name, the file path of a file-backed mapping, or {@code unnamed:<id>} for an unnamed one.
+     *
+     * @return the name
+     */
     public String name() {
         return region.name();
     }
 
-    /** Usable bytes: views may cover {@code [0, size())}. */
+    /**
+     * Usable bytes: views may cover {@code [0, size())}.
+     *
+     * @return the size
+     */
     public long size() {
         return region.size();
     }
 
+    /**
+     * What this handle may do.
+     *
+     * @return the access it was opened with
+     */
     public Access access() {
         return region.access();
     }
 
+    /**
+     * When the name goes away.
+     *
+     * @return the mapping's lifetime
+     */
     public Lifetime lifetime() {
         return region.lifetime();
     }
 
-    /** True when this handle created the mapping, false when it opened an existing one. */
+    /**
+     * Whether this handle made the mapping.
+     *
+     * @return true when this handle created the mapping, false when it opened an existing one
+     */
     public boolean created() {
         return region.created();
     }
@@ -344,6 +421,10 @@ public final class SharedMemory implements AutoCloseable {
     /**
      * Maps {@code length} bytes at {@code offset}.
      *
+     * @param offset where the view starts
+     * @param length how many bytes it covers
+     * @param access what the view may do
+     * @return the view, which the caller closes
      * @throws IllegalArgumentException naming the values when the range is outside {@code [0, size())}
      * @throws ReadOnlyStoreException   for a writable view of a read-only handle
      * @throws IllegalStateException    when this handle is closed
@@ -362,7 +443,11 @@ public final class SharedMemory implements AutoCloseable {
         return new MemoryView(store, offset, length, access, "\"" + name() + "\"", region.objectId(), region);
     }
 
-    /** Maps the whole mapping with this handle's access. */
+    /**
+     * Maps the whole mapping with this handle's access.
+     *
+     * @return the view, which the caller closes
+     */
     public MemoryView map() {
         return map(0, size(), access());
     }
@@ -419,7 +504,12 @@ public final class SharedMemory implements AutoCloseable {
             this.file = file;
         }
 
-        /** Size in bytes, 1 to 2^46; needed to create. */
+        /**
+         * Size in bytes, 1 to 2^46; needed to create.
+         *
+         * @param bytes the size
+         * @return this builder
+         */
         public Builder size(long bytes) {
             if (size != -1) {
                 throw new IllegalStateException("size was already set to " + size);
@@ -428,7 +518,12 @@ public final class SharedMemory implements AutoCloseable {
             return this;
         }
 
-        /** Who may open a created object; default {@link SharedMemory#OWNER_ONLY}. */
+        /**
+         * Who may open a created object; default {@link SharedMemory#OWNER_ONLY}.
+         *
+         * @param perms the permissions
+         * @return this builder
+         */
         public Builder permissions(Set<PosixFilePermission> perms) {
             Objects.requireNonNull(perms, "permissions");
             if (permissions != null) {
@@ -439,12 +534,22 @@ public final class SharedMemory implements AutoCloseable {
             return this;
         }
 
-        /** Permissions as {@code ls -l} shows them, e.g. {@code "rw-r-----"}. */
+        /**
+         * Permissions as {@code ls -l} shows them, e.g. {@code "rw-r-----"}.
+         *
+         * @param rwx the permissions
+         * @return this builder
+         */
         public Builder permissions(String rwx) {
             return permissions(parsePermissions(rwx));
         }
 
-        /** When the name goes away; default by kind (see {@link SharedMemory}). */
+        /**
+         * When the name goes away; default by kind (see {@link SharedMemory}).
+         *
+         * @param value the lifetime
+         * @return this builder
+         */
         public Builder lifetime(Lifetime value) {
             Objects.requireNonNull(value, "lifetime");
             if (lifetime != null) {
@@ -458,6 +563,9 @@ public final class SharedMemory implements AutoCloseable {
          * Fills a mapping this builder creates before any other process can open it, through a
          * writable view of the whole mapping that is closed when the initializer returns. Creation
          * stays atomic: openers see the mapping only once it is initialised, or not at all.
+         *
+         * @param init fills the new mapping
+         * @return this builder
          */
         public Builder initializer(Consumer<MemoryView> init) {
             Objects.requireNonNull(init, "initializer");
@@ -477,6 +585,7 @@ public final class SharedMemory implements AutoCloseable {
          *
          * @param user a user name, or a numeric uid as {@code chown} takes one; on Windows an account
          *             name or a SID string
+         * @return this builder
          * @throws IllegalArgumentException naming {@code user} when this host has no such user
          * @throws IllegalStateException    when {@code user} is already trusted
          */
@@ -498,6 +607,8 @@ public final class SharedMemory implements AutoCloseable {
          * limit) at creation, each reserved range is committed, and an unreserved range is not readable
          * at all ({@link Capabilities#unreservedReadsAsZeros()}); a sparse file-backed mapping's file gets
          * its whole size at creation there.
+         *
+         * @return this builder
          */
         public Builder sparse() {
             if (sparse) {
@@ -507,10 +618,22 @@ public final class SharedMemory implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Creates the mapping.
+         *
+         * @return the handle, which the caller closes
+         * @throws io.shmstore.StoreExistsException when the name or file is taken
+         */
         public SharedMemory create() {
             return new SharedMemory(Backends.current().create(spec(true)));
         }
 
+        /**
+         * Creates the mapping, or opens it if it exists; of many processes racing, exactly one creates.
+         *
+         * @return the handle, which the caller closes
+         * @throws IncompatibleStoreException when an existing mapping is smaller than the size asked for
+         */
         public SharedMemory createOrOpen() {
             Region r = Backends.current().createOrOpen(spec(true));
             if (!r.created() && r.size() < size) {
@@ -522,6 +645,13 @@ public final class SharedMemory implements AutoCloseable {
             return new SharedMemory(r);
         }
 
+        /**
+         * Opens an existing mapping.
+         *
+         * @param access what the handle may do
+         * @return the handle, which the caller closes
+         * @throws io.shmstore.StoreNotFoundException when there is none
+         */
         public SharedMemory open(Access access) {
             Objects.requireNonNull(access, "access");
             checkNoCreateOptions("open()");
@@ -534,6 +664,8 @@ public final class SharedMemory implements AutoCloseable {
          * {@link Lifetime#UNTIL_LAST_CLOSE} mapping alive, and, unlike every other open, it does not
          * remove one that every process left without closing it. On Windows, where the kernel counts
          * handles, it is an ordinary read-only open.
+         *
+         * @return the handle, read-only, which the caller closes
          */
         public SharedMemory observe() {
             checkNoCreateOptions("observe()");
@@ -574,6 +706,7 @@ public final class SharedMemory implements AutoCloseable {
      * socket, a symbolic link) is reported as "not a ShmStore object: FIFO" and so on, and is never
      * opened. Empty on Windows, which cannot enumerate named kernel objects.
      *
+     * @return the objects, by name
      * @throws io.shmstore.StoreNotFoundException naming the directory when it does not exist
      */
     public static java.util.List<NamedObjectInfo> list() {
@@ -583,12 +716,18 @@ public final class SharedMemory implements AutoCloseable {
     /**
      * What the named-object model does on this platform where platforms differ (a persistent
      * memory-only mapping, destroy while mapped, ...): see {@link Capabilities}.
+     *
+     * @return this platform's capabilities
      */
     public static Capabilities capabilities() {
         return Backends.current().capabilities();
     }
 
-    /** The backend in use ("linux", "posix-nio", "windows"), for diagnostics. */
+    /**
+     * The backend in use, for diagnostics.
+     *
+     * @return "linux", "posix-nio" or "windows"
+     */
     public static String backendName() {
         Backend b = Backends.current();
         return b.name();

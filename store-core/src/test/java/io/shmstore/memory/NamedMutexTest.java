@@ -70,7 +70,7 @@ class NamedMutexTest {
                 other.shutdownNow();
             }
             assertThatThrownBy(() -> m.acquire(Duration.ZERO)).isInstanceOf(IllegalStateException.class)
-                    .hasMessage("mutex \"owned\" is already held by this thread; it is not reentrant");
+                    .hasMessage("mutex \"owned\" is already held by this thread, and it is not reentrant: this thread would wait for itself. Release it before acquiring it again, or acquire it once around the whole section");
             m.release();
         }
     }

@@ -5,6 +5,7 @@ import io.shmstore.ChangeListener;
 import io.shmstore.ChangeType;
 import io.shmstore.SharedStore;
 import io.shmstore.memory.Lifetime;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,8 +37,8 @@ final class ConsumeCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "NAME", description = "The orders store.")
-    private String store;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private OrdersArg store;
 
     @Option(names = "--from", paramLabel = "SEQ",
             description = "Change-feed sequence to start at (default: the saved position, else 0).")
@@ -56,8 +57,8 @@ final class ConsumeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--count and --from must not be negative");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (SharedStore<Long, Order> orders = OrderStores.orders(store).lifetime(Lifetime.PERSISTENT).createOrOpen();
-             SharedStore<String, Long> positions = OrderStores.counters(OrderStores.consumerStore(store), 16)
+        try (SharedStore<Long, Order> orders = store.orders().lifetime(Lifetime.PERSISTENT).createOrOpen();
+             SharedStore<String, Long> positions = store.consumer()
                      .lifetime(Lifetime.PERSISTENT).createOrOpen();
              ChangeCursor<Long> cursor = orders.changes().cursorFrom(start(orders, positions, out))) {
             Receiver receiver = new Receiver(orders, out, quiet);
@@ -108,7 +109,7 @@ final class ConsumeCommand implements Callable<Integer> {
             why = "(the saved position " + saved + " is past the feed's end " + end + ": the store was recreated)";
         } else {
             at = saved;
-            why = "(resumed at the position saved in \"" + OrderStores.consumerStore(store) + "\")";
+            why = "(resumed at the position saved in \"" + OrderStores.consumerStore(store.toString()) + "\")";
         }
         out.println("following \"" + store + "\" from sequence " + at + " " + why);
         out.flush();

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -21,8 +21,8 @@ final class DumpCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The store.")
-    private String name;
+    @Mixin
+    private StoreArg target;
 
     @Option(names = "--limit", paramLabel = "N", description = "At most N entries (default: all).")
     private Long limit;
@@ -38,11 +38,11 @@ final class DumpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long[] shown = {0};
         long size;
-        try (StoreInspector store = StoreInspector.open(name)) {
+        try (StoreInspector store = target.open()) {
             size = store.size();
             EntryDecoder keys = EntryDecoder.forDescription(store.keyDescription());
             EntryDecoder values = EntryDecoder.forDescription(store.valueDescription());
-            try (Progress progress = Progress.bar(spec.commandLine().getErr(), "dumping \"" + name + "\"",
+            try (Progress progress = Progress.bar(spec.commandLine().getErr(), "dumping \"" + target.label() + "\"",
                     limit == null ? size : Math.min(size, limit))) {
                 store.forEach((k, v) -> {
                     progress.line(out, json ? EntryDecoder.jsonLine(keys.decode(k), values.decode(v))

@@ -1,11 +1,25 @@
 package io.shmstore.examples;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.time.Duration;
 import java.util.Locale;
 
-/** Sizes and ages as the operator commands print them, the same in every command. */
+/** Sizes, ages and JSON as the operator commands print them, the same in every command. */
 final class Formats {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private Formats() {
+    }
+
+    /** {@code value} (maps, lists, strings, numbers) as one line of JSON. */
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value + " as JSON", e);
+        }
     }
 
     /** 1023 B, 1.0 KiB, 80.3 MiB. */

@@ -1,5 +1,6 @@
 package io.shmstore.examples;
 
+import io.shmstore.IncompatibleFormatException;
 import io.shmstore.IncompatibleStoreException;
 import io.shmstore.StoreCorruptedException;
 import io.shmstore.StoreInspector;
@@ -9,12 +10,16 @@ import io.shmstore.memory.NamedObjectInfo;
 import io.shmstore.memory.SharedMemory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -37,19 +42,27 @@ final class ListCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
+    @Option(names = "--json", description = "A JSON array, one object per name, for scripts and monitoring.")
+    private boolean json;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<NamedObjectInfo> objects = SharedMemory.list();
-        if (objects.isEmpty()) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (objects.isEmpty() && !json) {
             out.println("no named objects");
             return 0;
         }
-        out.println(row("NAME", "TYPE", "SIZE", "ENTRIES", "LIFETIME", "OWNER", "CREATOR", "ATTACHED", "AGE", "NOTE"));
+        if (!json) {
+            out.println(row("NAME", "TYPE", "SIZE", "ENTRIES", "LIFETIME", "OWNER", "CREATOR", "ATTACHED", "AGE", "NOTE"));
+        }
         Instant now = Instant.now();
         for (NamedObjectInfo o : objects) {
             String type = o.type();
             String entries = "-";
+            long count = -1;
+            Integer format = null;
             String note = o.orphaned() ? ORPHANED : "";
             if (o.lifetime() == null) {
                 // not a ShmStore object, or unreadable: what list() found is the note
@@ -58,7 +71,13 @@ final class ListCommand implements Callable<Integer> {
             } else if (MAPPING.equals(type)) {
                 try (StoreInspector store = StoreInspector.observe(o)) {
                     type = "store";
-                    entries = String.format("%,d", store.size());
+                    count = store.size();
+                    entries = String.format("%,d", count);
+                } catch (IncompatibleFormatException otherRelease) {
+                    type = "store";
+                    format = otherRelease.foundVersion();
+                    note = "format version " + format + ", made by another ShmStore release (this one reads version "
+                            + otherRelease.supportedVersion() + "); destroy removes it";
                 } catch (IncompatibleStoreException notAStore) {
                     type = "mapping";
                 } catch (StoreCorruptedException corrupt) {
@@ -71,12 +90,32 @@ final class ListCommand implements Callable<Integer> {
                     continue;
                 }
             }
+            String lifetime = o.lifetime() == null ? null : o.lifetime().toString().toLowerCase(Locale.ROOT).replace('_', '-');
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("name", o.name());
+                m.put("type", type);
+                m.put("size", o.size());
+                m.put("entries", count < 0 ? null : count);
+                m.put("formatVersion", format);
+                m.put("lifetime", lifetime);
+                m.put("owner", o.owner());
+                m.put("creatorPid", o.creatorPid() == 0 ? null : o.creatorPid());
+                m.put("attachedPids", o.attachedPids());
+                m.put("orphaned", o.orphaned());
+                m.put("createdAt", o.createdAt() == null ? null : o.createdAt().toString());
+                m.put("note", note.isEmpty() ? null : note);
+                rows.add(m);
+                continue;
+            }
             String attached = o.attachedPids().isEmpty() ? "-"
                     : o.attachedPids().stream().map(String::valueOf).collect(Collectors.joining(","));
-            out.println(row(o.name(), type, Formats.bytes(o.size()), entries,
-                    o.lifetime() == null ? "-" : o.lifetime().toString().toLowerCase(Locale.ROOT).replace('_', '-'),
+            out.println(row(o.name(), type, Formats.bytes(o.size()), entries, lifetime == null ? "-" : lifetime,
                     o.owner() == null ? "-" : o.owner(), o.creatorPid() == 0 ? "-" : Long.toString(o.creatorPid()),
                     attached, o.createdAt() == null ? "-" : Formats.age(Duration.between(o.createdAt(), now)), note));
+        }
+        if (json) {
+            out.println(Formats.json(rows));
         }
         return 0;
     }

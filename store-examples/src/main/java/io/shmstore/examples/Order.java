@@ -12,7 +12,13 @@ package io.shmstore.examples;
 public record Order(long id, String symbol, Side side, int quantity, double price, long createdNanos,
                     long producerPid) {
 
-    public enum Side { BUY, SELL }
+    /** Which way the order trades. */
+    public enum Side {
+        /** A buy order. */
+        BUY,
+        /** A sell order. */
+        SELL
+    }
 
     private static final String[] SYMBOLS = {"AAPL", "MSFT", "GOOG", "AMZN", "TSLA", "EURUSD", "GBPUSD", "BTCUSD"};
 

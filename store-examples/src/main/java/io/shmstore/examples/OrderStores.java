@@ -6,6 +6,8 @@ import io.shmstore.SharedStoreBuilder;
 import io.shmstore.codec.JsonCodec;
 import net.openhft.chronicle.bytes.Bytes;
 
+import java.nio.file.Path;
+
 /**
  * The stores of the producer/consumer example, defined once so that whichever process comes first
  * creates them with the same geometry ({@code produce}, {@code consume} and {@code demo} all
@@ -32,7 +34,12 @@ final class OrderStores {
     }
 
     static SharedStoreBuilder<Long, Order> orders(String name) {
-        return SharedStore.of(Long.class, Order.class).name(name).entries(ORDER_CAPACITY).averageValueSize(128)
+        return orders(name, null);
+    }
+
+    /** The orders store named {@code name}, or in {@code file} when the name is null. */
+    static SharedStoreBuilder<Long, Order> orders(String name, Path file) {
+        return place(SharedStore.of(Long.class, Order.class), name, file).entries(ORDER_CAPACITY).averageValueSize(128)
                 .valueCodec(ORDER_CODEC).fullPolicy(FullPolicy.EVICT);
     }
 
@@ -53,7 +60,16 @@ final class OrderStores {
 
     /** A small store of named counters. */
     static SharedStoreBuilder<String, Long> counters(String name, long entries) {
-        return SharedStore.of(String.class, Long.class).name(name).entries(entries).averageKeySize(16);
+        return counters(name, null, entries);
+    }
+
+    /** A small store of named counters named {@code name}, or in {@code file} when the name is null. */
+    static SharedStoreBuilder<String, Long> counters(String name, Path file, long entries) {
+        return place(SharedStore.of(String.class, Long.class), name, file).entries(entries).averageKeySize(16);
+    }
+
+    private static <K, V> SharedStoreBuilder<K, V> place(SharedStoreBuilder<K, V> b, String name, Path file) {
+        return name != null ? b.name(name) : b.persistedTo(file);
     }
 
     static String producerStore(String orders) {

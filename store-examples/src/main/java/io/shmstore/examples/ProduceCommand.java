@@ -2,6 +2,7 @@ package io.shmstore.examples;
 
 import io.shmstore.SharedStore;
 import io.shmstore.memory.Lifetime;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,8 +32,8 @@ final class ProduceCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--store", required = true, paramLabel = "NAME", description = "The orders store.")
-    private String store;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private OrdersArg store;
 
     @Option(names = "--count", defaultValue = "0", paramLabel = "N",
             description = "Orders to produce in this run; 0 = until stopped (default).")
@@ -49,8 +50,8 @@ final class ProduceCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         long pid = ProcessHandle.current().pid();
-        try (SharedStore<Long, Order> orders = OrderStores.orders(store).lifetime(Lifetime.PERSISTENT).createOrOpen();
-             SharedStore<String, Long> next = OrderStores.counters(OrderStores.producerStore(store), 16)
+        try (SharedStore<Long, Order> orders = store.orders().lifetime(Lifetime.PERSISTENT).createOrOpen();
+             SharedStore<String, Long> next = store.producer()
                      .lifetime(Lifetime.PERSISTENT).createOrOpen()) {
             long first = resume(orders, next, out);
             long interval = rate == 0 ? 0 : Math.max(1, SECOND / rate);
@@ -94,7 +95,7 @@ final class ProduceCommand implements Callable<Integer> {
             next.put(OrderStores.NEXT_ID, id);
         }
         out.println(id == 0 ? "starting at order id 0 in \"" + store + "\""
-                : "resuming at order id " + id + " in \"" + store + "\" (from \"" + OrderStores.producerStore(store) + "\")");
+                : "resuming at order id " + id + " in \"" + store + "\" (from \"" + OrderStores.producerStore(store.toString()) + "\")");
         out.flush();
         return id;
     }

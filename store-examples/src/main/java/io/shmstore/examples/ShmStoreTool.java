@@ -41,21 +41,40 @@ import java.util.concurrent.Callable;
         subcommands = {DemoCommand.class, ProduceCommand.class, ConsumeCommand.class, CacheDemoCommand.class,
                 CacheWorkerCommand.class, TierDemoCommand.class, TierWorkerCommand.class, SpringCacheCommand.class,
                 SpringDemoCommand.class, ListCommand.class, StatsCommand.class, DumpCommand.class, VerifyCommand.class,
-                WatchCommand.class, DestroyCommand.class})
+                WatchCommand.class, DestroyCommand.class, FlagsCommand.class})
 public final class ShmStoreTool implements Callable<Integer> {
     static final int USER_ERROR = 1;
     static final int USAGE_ERROR = 2;
     static final int INTERNAL_ERROR = 70;
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
     @Spec
     private CommandSpec spec;
 
+    /**
+     * Runs the command line and exits with its code.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
+        // before anything reaches Chronicle
+        UnsafeNotice.settle();
+        // ShmStore's own events (io.shmstore.store), one line each, unless the user chose a format
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "%4$s: %5$s%6$s%n");
+        }
         JvmFlags.applySystemProperties();
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs a command line; returns the exit code. */
+    /**
+     * Runs a command line.
+     *
+     * @param args the command line
+     * @param out  where output goes
+     * @param err  where errors go
+     * @return the exit code
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), false);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);

@@ -5,10 +5,13 @@ import io.shmstore.StoreInspector;
 import io.shmstore.StoreStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -21,15 +24,22 @@ final class StatsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The store.")
-    private String name;
+    @Mixin
+    private StoreArg target;
+
+    @Option(names = "--json", description = "One JSON object, for scripts and monitoring.")
+    private boolean json;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (StoreInspector store = StoreInspector.open(name)) {
+        try (StoreInspector store = target.open()) {
             StoreStats s = store.stats();
             ChangeFeed<byte[]> feed = store.changes();
+            if (json) {
+                out.println(Formats.json(asJson(store, s, feed)));
+                return 0;
+            }
             out.printf("store \"%s\"%n", store.name());
             out.printf("  keys          %s%n", store.keyDescription());
             out.printf("  values        %s%n", store.valueDescription());
@@ -47,5 +57,29 @@ final class StatsCommand implements Callable<Integer> {
                     feed.capacity());
         }
         return 0;
+    }
+
+    /** The same facts as the text, under stable names, in bytes and counts rather than formatted. */
+    private static Map<String, Object> asJson(StoreInspector store, StoreStats s, ChangeFeed<byte[]> feed) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("store", store.name());
+        m.put("keys", store.keyDescription());
+        m.put("values", store.valueDescription());
+        m.put("entries", s.entries());
+        m.put("capacity", s.capacity());
+        m.put("maxEntries", s.maxEntries());
+        m.put("bytesUsed", s.bytesUsed());
+        m.put("bytesCapacity", s.bytesCapacity());
+        m.put("bytesReserved", s.bytesReserved());
+        m.put("segments", s.segmentLoad().length);
+        m.put("maxSegmentLoad", s.maxSegmentLoad());
+        m.put("growths", s.growths());
+        m.put("recoveries", s.recoveries());
+        m.put("evictions", s.evictions());
+        m.put("expirations", s.expirations());
+        m.put("damaged", s.damaged());
+        m.put("feedPublished", feed.lastSequence() + 1);
+        m.put("feedCapacity", feed.capacity());
+        return m;
     }
 }

@@ -3,7 +3,7 @@ package io.shmstore.examples;
 import io.shmstore.StoreInspector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -19,8 +19,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The store.")
-    private String name;
+    @Mixin
+    private StoreArg target;
 
     @Override
     @SuppressWarnings("try") // the ticker draws while verify() runs; the body needs no reference to it
@@ -28,18 +28,18 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<String> problems;
         int entries;
-        try (StoreInspector store = StoreInspector.open(name)) {
+        try (StoreInspector store = target.open()) {
             entries = store.size();
-            try (Progress progress = Progress.ticker(spec.commandLine().getErr(), "verifying \"" + name + "\"")) {
+            try (Progress progress = Progress.ticker(spec.commandLine().getErr(), "verifying \"" + target.label() + "\"")) {
                 problems = store.verify();
             }
         }
         if (problems.isEmpty()) {
-            out.printf("ok: \"%s\" has no problems (%,d entries)%n", name, entries);
+            out.printf("ok: \"%s\" has no problems (%,d entries)%n", target.label(), entries);
             return 0;
         }
         problems.forEach(out::println);
-        out.printf("%d problem%s in \"%s\"%n", problems.size(), problems.size() == 1 ? "" : "s", name);
+        out.printf("%d problem%s in \"%s\"%n", problems.size(), problems.size() == 1 ? "" : "s", target.label());
         return ShmStoreTool.USER_ERROR;
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -24,8 +24,8 @@ final class WatchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The store.")
-    private String name;
+    @Mixin
+    private StoreArg target;
 
     @Option(names = "--count", defaultValue = "0", paramLabel = "N",
             description = "Stop after N records; 0 = until interrupted (default).")
@@ -41,7 +41,7 @@ final class WatchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--count and --from must not be negative");
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (StoreInspector store = StoreInspector.open(name);
+        try (StoreInspector store = target.open();
              ChangeCursor<byte[]> cursor = from == null ? store.changes().cursor() : store.changes().cursorFrom(from)) {
             EntryDecoder keys = EntryDecoder.forDescription(store.keyDescription());
             long[] seen = {0};
@@ -58,7 +58,7 @@ final class WatchCommand implements Callable<Integer> {
                             + resumedAt);
                 }
             };
-            out.println("watching \"" + name + "\" from sequence " + cursor.nextSequence());
+            out.println("watching \"" + target.label() + "\" from sequence " + cursor.nextSequence());
             out.flush();
             while (count == 0 || seen[0] < count) {
                 if (cursor.await(Duration.ofSeconds(1))) {

@@ -16,9 +16,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DemosTest {
 
     @Test
+    void demoLeadsWithHandOverLatencyThenReportsThroughputAndItsBacklogAsSuch() {
+        Tool.Result fast = Tool.run("demo", "--handover-orders", "1000", "--handover-rate", "5000", "--orders", "3000");
+        assertThat(fast.code()).as(fast.toString()).isZero();
+        List<String> lines = fast.lines();
+        int handover = indexOf(lines, "hand-over latency, producer put to consumer read: p50 ");
+        int throughput = indexOf(lines, "2. throughput: a producer JVM puts 3,000 orders as fast as it can");
+        int backlog = indexOf(lines, "time in the backlog (the consumer trails a producer at full speed: queueing, not hand-over)");
+        assertThat(lines.get(1)).isEqualTo("1. hand-over: a producer JVM puts 1,000 orders at 5,000/s; the consumer waits"
+                + " for each one");
+        assertThat(handover).as(fast.out()).isGreaterThan(1).isLessThan(throughput);
+        assertThat(throughput).isLessThan(backlog);
+        assertThat(fast.out()).doesNotContain("\nlatency, ");
+        assertThat(SharedMemory.list()).as("both runs' stores are gone").isEmpty();
+    }
+
+    private static int indexOf(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Test
     void demoRunsAProducerAndAConsumerJvmAndReportsThroughputAndLatency() {
-        Tool.Result r = Tool.run("demo", "--orders", "2000", "--rate", "1000");
+        Tool.Result r = Tool.run("demo", "--handover-orders", "0", "--orders", "2000", "--rate", "1000");
         assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).doesNotContain("hand-over");
         assertThat(r.out()).contains("a producer JVM puts 2,000 orders")
                 .contains("producer: 2,000 orders in ")
                 .contains("consumer: 2,000 orders, ")

@@ -20,6 +20,11 @@ public final class Backends {
 
     private static volatile Backend current;
 
+    static {
+        // before any backend touches Chronicle
+        QuietChronicle.apply();
+    }
+
     private Backends() {
     }
 

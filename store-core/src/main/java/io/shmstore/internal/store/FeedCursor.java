@@ -138,6 +138,7 @@ final class FeedCursor<K> implements ChangeCursor<K> {
         lost += n;
         next += n;
         stalledAt = -1;
+        StoreLog.lost(ring.name(), n, next);
         listener.onLapped(n, next);
     }
 

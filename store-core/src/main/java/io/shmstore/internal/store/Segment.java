@@ -168,7 +168,7 @@ final class Segment {
     void lock() {
         if (lock.acquire(lockTimeout) == Ownership.ABANDONED) {
             try {
-                repair.recover();
+                StoreLog.repaired(config.name(), index, "its last writer died holding the lock", repair.recover());
             } catch (RuntimeException | Error e) {
                 lock.release();
                 throw e;
@@ -306,6 +306,7 @@ final class Segment {
         String repaired;
         try {
             int dropped = repair.recover();
+            StoreLog.repaired(config.name(), index, "a writer found damage (" + e.getMessage() + ")", dropped);
             repaired = "; the segment was repaired online, " + dropped + " damaged " + (dropped == 1 ? "entry" : "entries")
                     + " dropped. This operation did not happen: retry it";
         } catch (RuntimeException | Error failed) {

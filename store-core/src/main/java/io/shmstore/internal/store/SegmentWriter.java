@@ -254,6 +254,7 @@ final class SegmentWriter {
         Probes.GROWTH.increment();
         rehash(target);
         bump(SegmentLayout.GROWTHS_OFFSET, 1);
+        StoreLog.grew(config.name(), index, "its slot table", size, target);
         return true;
     }
 
@@ -307,6 +308,7 @@ final class SegmentWriter {
                 SegmentLayout.bitmapBytes(target));
         chunks.setChunks((int) target);
         bump(SegmentLayout.GROWTHS_OFFSET, 1);
+        StoreLog.grew(config.name(), index, "its data, in " + SegmentLayout.CHUNK + "-byte chunks,", reserved, target);
         return true;
     }
 

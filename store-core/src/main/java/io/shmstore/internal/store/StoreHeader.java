@@ -1,6 +1,7 @@
 package io.shmstore.internal.store;
 
 import io.shmstore.FullPolicy;
+import io.shmstore.IncompatibleFormatException;
 import io.shmstore.IncompatibleStoreException;
 import io.shmstore.StoreCorruptedException;
 import net.openhft.chronicle.core.Memory;
@@ -77,8 +78,8 @@ final class StoreHeader {
         }
         int version = MEMORY.readInt(a + StoreLayout.VERSION_OFFSET);
         if (version != StoreLayout.VERSION) {
-            throw new IncompatibleStoreException(who + " has store format version " + version
-                    + "; this ShmStore reads version " + StoreLayout.VERSION);
+            throw new IncompatibleFormatException(who + " has store format version " + version
+                    + "; this ShmStore reads version " + StoreLayout.VERSION, version, StoreLayout.VERSION);
         }
         int headerLength = MEMORY.readInt(a + StoreLayout.HEADER_LENGTH_OFFSET);
         int segments = MEMORY.readInt(a + StoreLayout.SEGMENTS_OFFSET);

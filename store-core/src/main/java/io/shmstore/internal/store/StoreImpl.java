@@ -9,6 +9,7 @@ import io.shmstore.StoreInspector;
 import io.shmstore.StoreStats;
 import io.shmstore.internal.sync.Lifecycle;
 import io.shmstore.internal.sync.MemoryFaults;
+import io.shmstore.internal.sync.NotReentrantException;
 import io.shmstore.memory.SharedMemory;
 import net.openhft.chronicle.bytes.Bytes;
 
@@ -293,7 +294,14 @@ public final class StoreImpl<K, V> extends AbstractMap<K, V> implements SharedSt
         CodecException unreadable = null;
         V old;
         V next;
-        bytes.lock(seg);
+        try {
+            bytes.lock(seg);
+        } catch (NotReentrantException e) {
+            throw new IllegalStateException("store \"" + name() + "\": a write to key " + key + " from inside a function"
+                    + " passed to compute, computeIfAbsent, computeIfPresent or merge of a key in the same segment: the"
+                    + " segment's lock is held while the function runs, and the write would wait for it. Return the"
+                    + " value from the function instead, or make the write after the call returns", e);
+        }
         try {
             try {
                 old = readLocked(seg, s, hash, now, key);

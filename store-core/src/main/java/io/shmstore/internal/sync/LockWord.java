@@ -215,7 +215,7 @@ public final class LockWord {
 
     private void checkNotHeld() {
         if (local.owner == Thread.currentThread()) {
-            throw new IllegalStateException(reentryMessage(name));
+            throw new NotReentrantException(reentryMessage(name));
         }
     }
 
@@ -243,7 +243,8 @@ public final class LockWord {
 
     /** The message of an acquire by the thread that holds the lock. */
     public static String reentryMessage(String name) {
-        return name + " is already held by this thread; it is not reentrant";
+        return name + " is already held by this thread, and it is not reentrant: this thread would wait for itself."
+                + " Release it before acquiring it again, or acquire it once around the whole section";
     }
 
     private boolean isDead(long w) {

@@ -3,9 +3,11 @@ package io.shmstore.internal.platform.posix;
 import io.shmstore.internal.platform.Mapping;
 import io.shmstore.internal.platform.OnceMapping;
 import net.openhft.chronicle.core.Jvm;
+import net.openhft.chronicle.core.UnsafeMemory;
 import net.openhft.chronicle.core.cleaner.CleanerServiceLocator;
 
 import java.io.IOException;
+import java.nio.Buffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -276,11 +278,28 @@ final class NioFileOps implements FileOps {
     }
 
     private static final class BufferMapping extends OnceMapping {
+        /**
+         * Where {@code java.nio.Buffer} keeps a direct buffer's address, read as Agrona's
+         * {@code BufferUtil.address} reads it: naming the field needs no module flag, where Chronicle's
+         * {@code Jvm.address} needs {@code sun.nio.ch} exported (without it every mapping of this backend
+         * failed with {@code IllegalAccessError}).
+         */
+        private static final long ADDRESS_OFFSET = addressOffset();
+
         private final MappedByteBuffer buffer;
 
         BufferMapping(MappedByteBuffer buffer, long length, boolean writable) {
-            super(Jvm.address(buffer), length, writable);
+            super(UnsafeMemory.UNSAFE.getLong(buffer, ADDRESS_OFFSET), length, writable);
             this.buffer = buffer;
+        }
+
+        @SuppressWarnings("deprecation")
+        private static long addressOffset() {
+            try {
+                return UnsafeMemory.UNSAFE.objectFieldOffset(Buffer.class.getDeclaredField("address"));
+            } catch (NoSuchFieldException e) {
+                throw new IllegalStateException("this Java's java.nio.Buffer has no address field", e);
+            }
         }
 
         @Override

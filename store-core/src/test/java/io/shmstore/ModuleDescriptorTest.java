@@ -1,0 +1,36 @@
+package io.shmstore;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The module descriptor the jar carries (META-INF/versions/17 of the multi-release jar): module
+ * {@code io.shmstore.core}, exporting the API packages and no {@code internal} one, opening none, and
+ * reading Micrometer only when it is there.
+ */
+class ModuleDescriptorTest {
+    @Test
+    void theModuleExportsTheApiOnly() throws IOException {
+        ModuleDescriptor d;
+        try (InputStream in = JvmFlags.class.getResourceAsStream("/META-INF/versions/17/module-info.class")) {
+            assertThat(in).as("module-info.class in META-INF/versions/17").isNotNull();
+            d = ModuleDescriptor.read(in);
+        }
+        assertThat(d.name()).isEqualTo("io.shmstore.core");
+        assertThat(d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()))
+                .isEqualTo(Set.of("io.shmstore", "io.shmstore.memory", "io.shmstore.metrics"));
+        assertThat(d.exports()).allMatch(e -> !e.isQualified());
+        assertThat(d.opens()).isEmpty();
+        assertThat(d.requires()).anyMatch(r -> r.name().equals("micrometer.core")
+                && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC));
+        assertThat(d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
+                .contains("chronicle.bytes", "chronicle.core", "com.sun.jna", "com.sun.jna.platform", "java.logging");
+    }
+}
