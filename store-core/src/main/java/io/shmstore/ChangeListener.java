@@ -18,6 +18,9 @@ public interface ChangeListener<K> {
      * forwards to {@link #onChange(long, ChangeType, Object)}. A consumer that tells its own process's
      * changes from others' compares {@code writerPid} with {@code ProcessHandle.current().pid()}.
      *
+     * @param sequence  the record's number
+     * @param type      what happened
+     * @param key       the key, or null as for {@link #onChange(long, ChangeType, Object)}
      * @param writerPid the process that made the change
      * @param replaced  for a {@link ChangeType#PUT}: the key had a value that had not expired (false: the
      *                  put created it); false for every other type

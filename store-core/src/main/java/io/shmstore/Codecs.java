@@ -69,6 +69,9 @@ public final class Codecs {
      * for strings and boxed primitives; reads resolve classes through the thread's context class loader
      * where there is one. See {@link #serializable(Class, ClassLoader)}.
      *
+     * @param <T>  the values' type
+     * @param type the values' class; {@code Object.class} for any Serializable value
+     * @return the codec, id {@code java-serialization}
      * @throws IllegalArgumentException naming {@code type} when no instance of it is Serializable by its
      *                                  declaration: a primitive, or a class other than {@code Object} that
      *                                  does not implement {@link java.io.Serializable}
@@ -82,6 +85,11 @@ public final class Codecs {
      * first (null: as {@link java.io.ObjectInputStream} does). Its {@code id()} is
      * {@code java-serialization}; a value whose class turns out not to be Serializable is refused with
      * {@link IllegalArgumentException} naming the class.
+     *
+     * @param <T>    the values' type
+     * @param type   the values' class, as for {@link #serializable(Class)}
+     * @param loader the class loader tried first for the classes of values read, or null for none
+     * @return the codec
      */
     public static <T> Codec<T> serializable(Class<T> type, ClassLoader loader) {
         return new SerializationCodec<>(type, loader);
@@ -91,6 +99,10 @@ public final class Codecs {
      * The codec a store uses for {@code type} when none is given ({@code String}, {@code Long},
      * {@code Integer}, {@code byte[]}, {@code BytesMarshallable} types), or null when there is none and
      * one must be given.
+     *
+     * @param <T>  the type
+     * @param type the keys' or values' class
+     * @return the built-in codec, or null when {@code type} has none
      */
     @SuppressWarnings("unchecked")
     public static <T> Codec<T> defaultFor(Class<T> type) {

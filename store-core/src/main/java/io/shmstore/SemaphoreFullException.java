@@ -8,6 +8,11 @@ package io.shmstore;
 public class SemaphoreFullException extends StoreException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with {@code message}, which names the counts.
+     *
+     * @param message the detail message
+     */
     public SemaphoreFullException(String message) {
         super(message);
     }

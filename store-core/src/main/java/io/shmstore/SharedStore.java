@@ -75,6 +75,9 @@ public interface SharedStore<K, V> extends ConcurrentMap<K, V>, AutoCloseable {
      * this store (the lock is not reentrant) and should be quick: writers of the segment, in every
      * process, wait for it.
      *
+     * @param <R> what the function returns
+     * @param key the key, not null; it need not be stored
+     * @param fn  the function, called once with the entry, which is valid only until it returns
      * @return what {@code fn} returned
      */
     <R> R withLock(K key, java.util.function.Function<? super LockedEntry<K, V>, ? extends R> fn);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -12,8 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The module descriptor the jar carries (META-INF/versions/17 of the multi-release jar): module
- * {@code io.shmstore.core}, exporting the API packages and no {@code internal} one, opening none, and
- * reading Micrometer only when it is there.
+ * {@code io.shmstore.core}, exporting the API packages and no {@code internal} one, opening none,
+ * reading Micrometer, the JCache API and Lettuce only when they are there, and providing its JCache
+ * provider as a service.
  */
 class ModuleDescriptorTest {
     @Test
@@ -25,11 +27,16 @@ class ModuleDescriptorTest {
         }
         assertThat(d.name()).isEqualTo("io.shmstore.core");
         assertThat(d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()))
-                .isEqualTo(Set.of("io.shmstore", "io.shmstore.memory", "io.shmstore.metrics"));
+                .isEqualTo(Set.of("io.shmstore", "io.shmstore.memory", "io.shmstore.metrics", "io.shmstore.jcache",
+                        "io.shmstore.tier"));
         assertThat(d.exports()).allMatch(e -> !e.isQualified());
         assertThat(d.opens()).isEmpty();
-        assertThat(d.requires()).anyMatch(r -> r.name().equals("micrometer.core")
-                && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC));
+        for (String optional : List.of("micrometer.core", "cache.api", "lettuce.core")) {
+            assertThat(d.requires()).as(optional).anyMatch(r -> r.name().equals(optional)
+                    && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC));
+        }
+        assertThat(d.provides()).anyMatch(p -> p.service().equals("javax.cache.spi.CachingProvider")
+                && p.providers().equals(List.of("io.shmstore.jcache.ShmCachingProvider")));
         assertThat(d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
                 .contains("chronicle.bytes", "chronicle.core", "com.sun.jna", "com.sun.jna.platform", "java.logging");
     }

@@ -29,14 +29,25 @@ import javax.cache.event.CacheEntryListener;
 public final class CrossProcessListenerConfiguration<K, V> extends MutableCacheEntryListenerConfiguration<K, V> {
     private static final long serialVersionUID = 1L;
 
-    /** As {@link MutableCacheEntryListenerConfiguration}'s constructor. */
+    /**
+     * As {@link MutableCacheEntryListenerConfiguration}'s constructor.
+     *
+     * @param listenerFactory    makes the listener
+     * @param filterFactory      makes the filter events pass through to the listener, or null for none
+     * @param isOldValueRequired whether events carry the old value (never for other processes' changes)
+     * @param isSynchronous      whether this process's changes wait for the listener
+     */
     public CrossProcessListenerConfiguration(Factory<? extends CacheEntryListener<? super K, ? super V>> listenerFactory,
                                              Factory<? extends CacheEntryEventFilter<? super K, ? super V>> filterFactory,
                                              boolean isOldValueRequired, boolean isSynchronous) {
         super(listenerFactory, filterFactory, isOldValueRequired, isSynchronous);
     }
 
-    /** The same registration, hearing other processes' changes too. */
+    /**
+     * The same registration, hearing other processes' changes too.
+     *
+     * @param configuration the registration to copy
+     */
     public CrossProcessListenerConfiguration(CacheEntryListenerConfiguration<K, V> configuration) {
         super(configuration);
     }

@@ -32,20 +32,31 @@ public final class ShmCacheConfiguration<K, V> extends MutableConfiguration<K, V
     /** Serialized values of about this many bytes unless told. */
     public static final int DEFAULT_VALUE_SIZE = 256;
 
+    /** Entries the store is sized for. */
     private long entries = DEFAULT_ENTRIES;
+    /** The most entries the store may grow to; -1 for the store's default. */
     private long maxEntries = -1;
+    /** Average serialized key size, bytes. */
     private int averageKeySize = DEFAULT_KEY_SIZE;
+    /** Average serialized value size, bytes. */
     private int averageValueSize = DEFAULT_VALUE_SIZE;
+    /** What a full store does. */
     private FullPolicy fullPolicy = FullPolicy.EVICT;
+    /** How long the store lives; null for the cache manager location's default. */
     private Lifetime lifetime;
     /** Codecs are process-local objects, like the factories' products: not serialized. */
     private transient Codec<K> keyCodec;
     private transient Codec<V> valueCodec;
 
+    /** A configuration with the defaults: {@link MutableConfiguration}'s, and ShmStore's as the setters say. */
     public ShmCacheConfiguration() {
     }
 
-    /** A copy of {@code configuration}, with ShmStore's settings too when it is one of these. */
+    /**
+     * A copy of {@code configuration}, with ShmStore's settings too when it is one of these.
+     *
+     * @param configuration the configuration to copy
+     */
     public ShmCacheConfiguration(CompleteConfiguration<K, V> configuration) {
         super(configuration);
         if (configuration instanceof ShmCacheConfiguration<K, V> shm) {
@@ -72,7 +83,12 @@ public final class ShmCacheConfiguration<K, V> extends MutableConfiguration<K, V
         return c;
     }
 
-    /** Entries the store is sized for (1 to 2^40); default {@value #DEFAULT_ENTRIES}. */
+    /**
+     * Entries the store is sized for (1 to 2^40); default {@value #DEFAULT_ENTRIES}.
+     *
+     * @param value the entries
+     * @return this configuration
+     */
     public ShmCacheConfiguration<K, V> setEntries(long value) {
         if (value < 1 || value > 1L << 40) {
             throw new IllegalArgumentException("entries " + value + " is out of range: use 1 to " + (1L << 40));
@@ -81,6 +97,11 @@ public final class ShmCacheConfiguration<K, V> extends MutableConfiguration<K, V
         return this;
     }
 
+    /**
+     * Entries the store is sized for.
+     *
+     * @return the entries, {@value #DEFAULT_ENTRIES} unless set
+     */
     public long getEntries() {
         return entries;
     }
@@ -88,6 +109,9 @@ public final class ShmCacheConfiguration<K, V> extends MutableConfiguration<K, V
     /**
      * The most entries the store may grow to, at least {@link #getEntries()}; by default eight times
      * that. Past it the cache evicts (or, with {@link FullPolicy#REJECT}, refuses the put).
+     *
+     * @param value the most entries, 1 to 2^43
+     * @return this configuration
      */
     public ShmCacheConfiguration<K, V> setMaxEntries(long value) {
         if (value < 1 || value > 1L << 43) {
@@ -97,37 +121,71 @@ public final class ShmCacheConfiguration<K, V> extends MutableConfiguration<K, V
         return this;
     }
 
-    /** The most entries the store may grow to; -1 when left to the store's default. */
+    /**
+     * The most entries the store may grow to.
+     *
+     * @return the most entries, or -1 when left to the store's default
+     */
     public long getMaxEntries() {
         return maxEntries;
     }
 
-    /** Average serialized key size, bytes (1 to 16 MiB); default {@value #DEFAULT_KEY_SIZE}. */
+    /**
+     * Average serialized key size, bytes (1 to 16 MiB); default {@value #DEFAULT_KEY_SIZE}.
+     *
+     * @param bytes the average size
+     * @return this configuration
+     */
     public ShmCacheConfiguration<K, V> setAverageKeySize(int bytes) {
         this.averageKeySize = checkSize("averageKeySize", bytes);
         return this;
     }
 
+    /**
+     * Average serialized key size.
+     *
+     * @return the size in bytes, {@value #DEFAULT_KEY_SIZE} unless set
+     */
     public int getAverageKeySize() {
         return averageKeySize;
     }
 
-    /** Average serialized value size, bytes (1 to 16 MiB); default {@value #DEFAULT_VALUE_SIZE}. */
+    /**
+     * Average serialized value size, bytes (1 to 16 MiB); default {@value #DEFAULT_VALUE_SIZE}.
+     *
+     * @param bytes the average size
+     * @return this configuration
+     */
     public ShmCacheConfiguration<K, V> setAverageValueSize(int bytes) {
         this.averageValueSize = checkSize("averageValueSize", bytes);
         return this;
     }
 
+    /**
+     * Average serialized value size.
+     *
+     * @return the size in bytes, {@value #DEFAULT_VALUE_SIZE} unless set
+     */
     public int getAverageValueSize() {
         return averageValueSize;
     }
 
-    /** What a full store does; default {@link FullPolicy#EVICT}, as a cache should. */
+    /**
+     * What a full store does; default {@link FullPolicy#EVICT}, as a cache should.
+     *
+     * @param value the policy
+     * @return this configuration
+     */
     public ShmCacheConfiguration<K, V> setFullPolicy(FullPolicy value) {
         this.fullPolicy = Objects.requireNonNull(value, "fullPolicy");
         return this;
     }
 
+    /**
+     * What a full store does.
+     *
+     * @return the policy, {@link FullPolicy#EVICT} unless set
+     */
     public FullPolicy getFullPolicy() {
         return fullPolicy;
     }
@@ -136,13 +194,20 @@ public final class ShmCacheConfiguration<K, V> extends MutableConfiguration<K, V
      * How long the store lives: by default {@link Lifetime#UNTIL_LAST_CLOSE} for a cache in the shm
      * directory (it goes when the last process closes it) and {@link Lifetime#PERSISTENT} for one in a
      * directory a {@code file:} URI names (it stays until {@code destroyCache}).
+     *
+     * @param value the lifetime
+     * @return this configuration
      */
     public ShmCacheConfiguration<K, V> setLifetime(Lifetime value) {
         this.lifetime = Objects.requireNonNull(value, "lifetime");
         return this;
     }
 
-    /** The lifetime set, or null for the cache manager location's default. */
+    /**
+     * How long the store lives.
+     *
+     * @return the lifetime set, or null for the cache manager location's default
+     */
     public Lifetime getLifetime() {
         return lifetime;
     }
@@ -150,24 +215,40 @@ public final class ShmCacheConfiguration<K, V> extends MutableConfiguration<K, V
     /**
      * Keys through this codec instead of Java serialization (every process must use the same codec:
      * its id is part of the store's header).
+     *
+     * @param codec the key codec
+     * @return this configuration
      */
     public ShmCacheConfiguration<K, V> setKeyCodec(Codec<K> codec) {
         this.keyCodec = Objects.requireNonNull(codec, "keyCodec");
         return this;
     }
 
-    /** The key codec set, or null for Java serialization. */
+    /**
+     * How keys are serialized.
+     *
+     * @return the key codec set, or null for Java serialization
+     */
     public Codec<K> getKeyCodec() {
         return keyCodec;
     }
 
-    /** Values through this codec instead of Java serialization. */
+    /**
+     * Values through this codec instead of Java serialization.
+     *
+     * @param codec the value codec
+     * @return this configuration
+     */
     public ShmCacheConfiguration<K, V> setValueCodec(Codec<V> codec) {
         this.valueCodec = Objects.requireNonNull(codec, "valueCodec");
         return this;
     }
 
-    /** The value codec set, or null for Java serialization. */
+    /**
+     * How values are serialized.
+     *
+     * @return the value codec set, or null for Java serialization
+     */
     public Codec<V> getValueCodec() {
         return valueCodec;
     }

@@ -67,6 +67,10 @@ public final class NamedSemaphore implements AutoCloseable {
      * Creates the named semaphore with {@code initialPermits} of at most {@code maxPermits}, or opens it
      * if it exists with the same counts; owner-only permissions when created.
      *
+     * @param name           the name, in the namespace mappings, mutexes and events share
+     * @param initialPermits the permits free when created, 0 to {@code maxPermits}
+     * @param maxPermits     the most permits there may be, at least 1
+     * @return the handle, which the caller closes
      * @throws IllegalArgumentException               naming the counts unless {@code 1 <= maxPermits} and
      *                                                {@code 0 <= initialPermits <= maxPermits}
      * @throws io.shmstore.IncompatibleStoreException naming both when the name is another kind of object,
@@ -76,7 +80,15 @@ public final class NamedSemaphore implements AutoCloseable {
         return createOrOpen(name, initialPermits, maxPermits, SharedMemory.OWNER_ONLY);
     }
 
-    /** As {@link #createOrOpen(String, int, int)}, with the permissions a created semaphore gets. */
+    /**
+     * As {@link #createOrOpen(String, int, int)}, with the permissions a created semaphore gets.
+     *
+     * @param name           the name
+     * @param initialPermits the permits free when created
+     * @param maxPermits     the most permits there may be
+     * @param permissions    who may open it, when created
+     * @return the handle, which the caller closes
+     */
     public static NamedSemaphore createOrOpen(String name, int initialPermits, int maxPermits,
                                               Set<PosixFilePermission> permissions) {
         return createOrOpen(name, initialPermits, maxPermits, permissions, Set.of());
@@ -86,6 +98,13 @@ public final class NamedSemaphore implements AutoCloseable {
      * As {@link #createOrOpen(String, int, int, Set)}, also opening an existing semaphore that one of
      * {@code trustedOwners} owns: users as {@link SharedMemory.Builder#trustOwner} takes them. Any other
      * owner but this process's user and root is refused with {@link io.shmstore.UntrustedOwnerException}.
+     *
+     * @param name           the name
+     * @param initialPermits the permits free when created
+     * @param maxPermits     the most permits there may be
+     * @param permissions    who may open it, when created
+     * @param trustedOwners  other users whose semaphore this may open
+     * @return the handle, which the caller closes
      */
     public static NamedSemaphore createOrOpen(String name, int initialPermits, int maxPermits,
                                               Set<PosixFilePermission> permissions, Set<String> trustedOwners) {
@@ -106,6 +125,7 @@ public final class NamedSemaphore implements AutoCloseable {
     /**
      * Waits up to {@code timeout} for one permit.
      *
+     * @param timeout the longest wait; zero tries once
      * @return true when acquired, false when the time ran out
      * @throws IllegalStateException when the semaphore is closed, or closed while this thread waits
      */
@@ -117,6 +137,9 @@ public final class NamedSemaphore implements AutoCloseable {
      * Waits up to {@code timeout} for {@code permits}, all at once. It answers only whether; a recovery of
      * dead holders' permits is left for the next {@link #acquire} to report.
      *
+     * @param permits how many to acquire
+     * @param timeout the longest wait; zero tries once
+     * @return true when acquired, false when the time ran out
      * @throws IllegalArgumentException naming the value unless {@code 1 <= permits <= maxPermits()}
      */
     public boolean tryAcquire(int permits, Duration timeout) {
@@ -127,6 +150,9 @@ public final class NamedSemaphore implements AutoCloseable {
      * Waits up to {@code timeout} for {@code permits}, all at once, and says how many permits came back
      * from holders that died or left without releasing them since the last acquire that was told.
      *
+     * @param permits how many to acquire
+     * @param timeout the longest wait; zero tries once
+     * @return the permits acquired, and how many were recovered
      * @throws io.shmstore.LockTimeoutException naming the holders when too few permits came free in time
      * @throws IllegalArgumentException         naming the value unless {@code 1 <= permits <= maxPermits()}
      * @throws IllegalStateException            when the semaphore is closed, or closed while this thread waits
@@ -143,6 +169,7 @@ public final class NamedSemaphore implements AutoCloseable {
     /**
      * Gives {@code permits} back: those this process holds first, then new ones.
      *
+     * @param permits how many to release
      * @throws io.shmstore.SemaphoreFullException naming the counts when that would make more than
      *                                            {@link #maxPermits()} permits; nothing changes then
      * @throws IllegalArgumentException           naming the value unless {@code 1 <= permits <= maxPermits()}
@@ -154,25 +181,45 @@ public final class NamedSemaphore implements AutoCloseable {
     /**
      * Permits free now. Permits of a dead holder count once they are recovered, which a waiter or the next
      * acquire that finds too few does.
+     *
+     * @return the free permits
      */
     public int availablePermits() {
         return handle.availablePermits();
     }
 
-    /** Permits held by this process: acquired and not yet released, through any of its handles. */
+    /**
+     * Permits held by this process: acquired and not yet released, through any of its handles.
+     *
+     * @return the permits this process holds
+     */
     public int heldByThisProcess() {
         return handle.heldByThisProcess();
     }
 
-    /** Permits recovered from dead holders since the semaphore was created, in all processes (0 on Windows). */
+    /**
+     * Permits recovered from dead holders since the semaphore was created, in all processes (0 on Windows).
+     *
+     * @return the permits recovered
+     */
     public long recoveredPermits() {
         return handle.recoveredPermits();
     }
 
+    /**
+     * The most permits there may be, as created.
+     *
+     * @return the maximum
+     */
     public int maxPermits() {
         return handle.maxPermits();
     }
 
+    /**
+     * The semaphore's name.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }

@@ -11,7 +11,11 @@ package io.shmstore.memory;
  * @param recovered permits recovered from holders that died or left without releasing, 0 when none
  */
 public record Permits(int acquired, int recovered) {
-    /** {@link Ownership#ABANDONED} when permits were recovered, else {@link Ownership#ACQUIRED}. */
+    /**
+     * What the acquire means for the data the permits guard, as for a mutex.
+     *
+     * @return {@link Ownership#ABANDONED} when permits were recovered, else {@link Ownership#ACQUIRED}
+     */
     public Ownership ownership() {
         return recovered > 0 ? Ownership.ABANDONED : Ownership.ACQUIRED;
     }

@@ -161,6 +161,8 @@ public final class SharedMemory implements AutoCloseable {
      * {@link #duplicateFor}. Its {@link #name()} is {@code unnamed:<16 hex digits>}, which no named object
      * can have.
      *
+     * @param size usable bytes
+     * @return the handle, which the caller closes
      * @throws IllegalArgumentException naming the size unless it is 1 to {@link #MAX_SIZE}
      */
     public static SharedMemory createUnnamed(long size) {
@@ -173,6 +175,10 @@ public final class SharedMemory implements AutoCloseable {
      * This process keeps what the token needs until the child exits, even if this handle closes first; the
      * child must open it while this process runs.
      *
+     * @param child    how to start the child; {@code variable} is set in its environment only for the start
+     * @param variable the environment variable that carries the token ({@code [A-Za-z_][A-Za-z0-9_]*},
+     *                 at most 128 characters)
+     * @param access   what the child's handle may do
      * @return the started child
      * @throws IllegalArgumentException   naming {@code variable} unless it is an environment variable name
      * @throws IllegalStateException      when this mapping has a name, or this handle is closed
@@ -204,6 +210,9 @@ public final class SharedMemory implements AutoCloseable {
      * that process exits (until this one exits, when it is this process), even if this handle closes first;
      * the receiver must open it while this process runs.
      *
+     * @param pid    the receiving process, which must be running
+     * @param access what the receiver's handle may do
+     * @return the token, for {@link #receive(String)} in that process
      * @throws IllegalArgumentException naming {@code pid} when no such process runs
      * @throws IllegalStateException    when this mapping has a name, or this handle is closed
      * @throws ReadOnlyStoreException   for {@link Access#READ_WRITE} through a read-only handle
@@ -237,6 +246,8 @@ public final class SharedMemory implements AutoCloseable {
      * In a child started by {@link #inheritTo}: opens the unnamed mapping handed to it in environment
      * variable {@code variable}, with the access it was given.
      *
+     * @param variable the environment variable the parent named in {@link #inheritTo}
+     * @return the handle, which the caller closes
      * @throws io.shmstore.StoreNotFoundException naming the variable when it is not set, or when what it
      *                                            names is gone (the parent exited before)
      */
@@ -250,7 +261,12 @@ public final class SharedMemory implements AutoCloseable {
         return receive(token);
     }
 
-    /** Opens the unnamed mapping a token from {@link #duplicateFor} names, with the access it was given. */
+    /**
+     * Opens the unnamed mapping a token from {@link #duplicateFor} names, with the access it was given.
+     *
+     * @param token the token, as {@link #duplicateFor} returned it
+     * @return the handle, which the caller closes
+     */
     public static SharedMemory receive(String token) {
         HandoverToken t = HandoverToken.parse(token);
         return received(t, t.access());
@@ -259,6 +275,9 @@ public final class SharedMemory implements AutoCloseable {
     /**
      * As {@link #receive(String)}, with {@code access}: read-only of a read-write token, or as given.
      *
+     * @param token  the token, as {@link #duplicateFor} returned it
+     * @param access what the handle may do: at most what the token gives
+     * @return the handle, which the caller closes
      * @throws IllegalArgumentException           quoting the token when it is not one, or was made for another
      *                                            process
      * @throws ReadOnlyStoreException             for {@link Access#READ_WRITE} of a read-only token
@@ -283,7 +302,11 @@ public final class SharedMemory implements AutoCloseable {
         return new SharedMemory(Backends.current().receive(token, access), true);
     }
 
-    /** True for a mapping made by {@link #createUnnamed} or received, which no name leads to. */
+    /**
+     * True for a mapping made by {@link #createUnnamed} or received, which no name leads to.
+     *
+     * @return whether this mapping is unnamed
+     */
     public boolean isUnnamed() {
         return unnamed;
     }

@@ -81,7 +81,15 @@ public final class RedisTier<K, V> implements AutoCloseable {
         listener.start();
     }
 
-    /** Starts building a tier with these key and value types. */
+    /**
+     * Starts building a tier with these key and value types.
+     *
+     * @param <K>       the key type
+     * @param <V>       the value type
+     * @param keyType   the keys' class
+     * @param valueType the values' class
+     * @return a builder; set a name and Redis, then open
+     */
     public static <K, V> RedisTierBuilder<K, V> of(Class<K> keyType, Class<V> valueType) {
         return new RedisTierBuilder<>(keyType, valueType);
     }
@@ -90,6 +98,8 @@ public final class RedisTier<K, V> implements AutoCloseable {
      * The value Redis has for {@code key}, from the host's copy when it can be trusted, else from
      * Redis (once for the host), or null when Redis has none.
      *
+     * @param key the key, not null
+     * @return the value, or null when Redis has none
      * @throws RedisUnavailableException when Redis is needed and cannot be reached, and the policy does
      *                                   not serve the host's copy (or there is none)
      * @throws RedisTierException        when Redis answers with an error (a key of another type)
@@ -165,6 +175,8 @@ public final class RedisTier<K, V> implements AutoCloseable {
     /**
      * Writes {@code value} to Redis ({@code SET}), then to the host's copy.
      *
+     * @param key   the key, not null
+     * @param value the value, not null; it replaces any expiry the key had in Redis
      * @throws RedisUnavailableException when Redis cannot be reached: the write did not happen, or its
      *                                   answer was lost (then the stream removes the host's copy)
      */
@@ -176,6 +188,9 @@ public final class RedisTier<K, V> implements AutoCloseable {
      * Writes {@code value} to Redis to expire {@code timeToLive} from now ({@code SET ... PX}), then to
      * the host's copy, which expires with it.
      *
+     * @param key        the key, not null
+     * @param value      the value, not null
+     * @param timeToLive how long the key lives in Redis, at least 1 ms (Redis counts milliseconds)
      * @throws IllegalArgumentException naming the duration when it is under a millisecond
      */
     public void put(K key, V value, Duration timeToLive) {
@@ -210,6 +225,7 @@ public final class RedisTier<K, V> implements AutoCloseable {
     /**
      * Deletes {@code key} in Redis ({@code DEL}), then holds it as absent on the host.
      *
+     * @param key the key, not null
      * @return true when Redis had the key
      */
     public boolean remove(K key) {
@@ -225,21 +241,38 @@ public final class RedisTier<K, V> implements AutoCloseable {
         return existed[0];
     }
 
-    /** Whether this process is the host's listener now. */
+    /**
+     * Whether this process is the host's listener now.
+     *
+     * @return true when this process holds the host's invalidation stream
+     */
     public boolean isListener() {
         return listener.isListening();
     }
 
-    /** Whether the host's copies may be served now: a listener holds a live stream within its lease. */
+    /**
+     * Whether the host's copies may be served now: a listener holds a live stream within its lease.
+     *
+     * @return true when they may
+     */
     public boolean isTrusted() {
         return state.trustedEpoch() >= 0;
     }
 
-    /** The host store's name, shared by every process of the host that uses this tier. */
+    /**
+     * The host store's name, shared by every process of the host that uses this tier.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * Counts of this process's reads and the host's Redis traffic and invalidations, read now.
+     *
+     * @return the statistics
+     */
     public TierStats stats() {
         return new TierStats(hits.sum(), misses.sum(), fills.sum(), staleReads.sum(),
                 state.read(REDIS_READS_OFFSET), state.read(REDIS_WRITES_OFFSET), state.read(INVALIDATIONS_OFFSET),
@@ -247,7 +280,11 @@ public final class RedisTier<K, V> implements AutoCloseable {
                 listener.isListening(), isTrusted(), state.epoch());
     }
 
-    /** When the listener last applied an invalidation, in {@code System.nanoTime()} of this host; 0 before. */
+    /**
+     * When the listener last applied an invalidation, in {@code System.nanoTime()} of this host; 0 before.
+     *
+     * @return the time in nanoseconds, or 0 when none was applied yet
+     */
     public long lastInvalidationNanos() {
         return state.read(LAST_INVALIDATION_OFFSET);
     }

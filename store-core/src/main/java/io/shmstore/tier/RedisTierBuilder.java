@@ -46,6 +46,9 @@ public final class RedisTierBuilder<K, V> {
     /**
      * The host's store: every process of the host that opens a tier of this name shares one copy and
      * one listener. The rules of {@link SharedMemory#named(String)}, at most 114 characters.
+     *
+     * @param value the name
+     * @return this builder
      */
     public RedisTierBuilder<K, V> name(String value) {
         Objects.requireNonNull(value, "name");
@@ -59,14 +62,24 @@ public final class RedisTierBuilder<K, V> {
         return this;
     }
 
-    /** One Redis node, for example {@code redis://127.0.0.1:6379} (Lettuce's URI syntax: password, database, TLS). */
+    /**
+     * One Redis node, for example {@code redis://127.0.0.1:6379} (Lettuce's URI syntax: password, database, TLS).
+     *
+     * @param uri the node's URI
+     * @return this builder
+     */
     public RedisTierBuilder<K, V> redis(String uri) {
         once(target == null, "Redis was already set to " + target);
         this.target = RedisTarget.parse(false, uri);
         return this;
     }
 
-    /** A Redis Cluster, through one or more of its nodes; the listener tracks every primary. */
+    /**
+     * A Redis Cluster, through one or more of its nodes; the listener tracks every primary.
+     *
+     * @param seedUris URIs of at least one node of the cluster, as for {@link #redis(String)}
+     * @return this builder
+     */
     public RedisTierBuilder<K, V> redisCluster(String... seedUris) {
         once(target == null, "Redis was already set to " + target);
         this.target = RedisTarget.parse(true, seedUris);
@@ -77,6 +90,9 @@ public final class RedisTierBuilder<K, V> {
      * The prefix of every Redis key of this tier, and what the listener tracks: every change to a key
      * under it invalidates the host's copy. Default empty (every key of the database, which costs an
      * invalidation message for every write to Redis); at most 1,024 characters.
+     *
+     * @param value the prefix, possibly empty
+     * @return this builder
      */
     public RedisTierBuilder<K, V> keyPrefix(String value) {
         Objects.requireNonNull(value, "keyPrefix");
@@ -88,7 +104,12 @@ public final class RedisTierBuilder<K, V> {
         return this;
     }
 
-    /** How keys become bytes, in the host's store and in Redis; by default the built-in codec for the type. */
+    /**
+     * How keys become bytes, in the host's store and in Redis; by default the built-in codec for the type.
+     *
+     * @param codec the key codec
+     * @return this builder
+     */
     public RedisTierBuilder<K, V> keyCodec(Codec<K> codec) {
         Objects.requireNonNull(codec, "keyCodec");
         once(keyCodec == null, "keyCodec was already set to " + (keyCodec == null ? "" : keyCodec.id()));
@@ -96,7 +117,12 @@ public final class RedisTierBuilder<K, V> {
         return this;
     }
 
-    /** How values become bytes, in the host's store and in Redis; by default the built-in codec for the type. */
+    /**
+     * How values become bytes, in the host's store and in Redis; by default the built-in codec for the type.
+     *
+     * @param codec the value codec
+     * @return this builder
+     */
     public RedisTierBuilder<K, V> valueCodec(Codec<V> codec) {
         Objects.requireNonNull(codec, "valueCodec");
         once(valueCodec == null, "valueCodec was already set to " + (valueCodec == null ? "" : valueCodec.id()));
@@ -104,7 +130,12 @@ public final class RedisTierBuilder<K, V> {
         return this;
     }
 
-    /** How many keys the host's store is sized for ({@link SharedStoreBuilder#entries}); default 65,536. */
+    /**
+     * How many keys the host's store is sized for ({@link SharedStoreBuilder#entries}); default 65,536.
+     *
+     * @param value the entries, 1 to 2^40
+     * @return this builder
+     */
     public RedisTierBuilder<K, V> entries(long value) {
         once(entries == -1, "entries was already set to " + entries);
         if (value < 1 || value > 1L << 40) {
@@ -114,14 +145,24 @@ public final class RedisTierBuilder<K, V> {
         return this;
     }
 
-    /** {@link SharedStoreBuilder#averageKeySize}. */
+    /**
+     * {@link SharedStoreBuilder#averageKeySize}.
+     *
+     * @param bytes the average size, 1 to 16 MiB
+     * @return this builder
+     */
     public RedisTierBuilder<K, V> averageKeySize(int bytes) {
         once(averageKeySize == -1, "averageKeySize was already set to " + averageKeySize);
         this.averageKeySize = checkSize("averageKeySize", bytes);
         return this;
     }
 
-    /** {@link SharedStoreBuilder#averageValueSize}, of the value as its codec writes it. */
+    /**
+     * {@link SharedStoreBuilder#averageValueSize}, of the value as its codec writes it.
+     *
+     * @param bytes the average size, 1 to 16 MiB
+     * @return this builder
+     */
     public RedisTierBuilder<K, V> averageValueSize(int bytes) {
         once(averageValueSize == -1, "averageValueSize was already set to " + averageValueSize);
         this.averageValueSize = checkSize("averageValueSize", bytes);
@@ -131,6 +172,9 @@ public final class RedisTierBuilder<K, V> {
     /**
      * How long a Redis command (and a connection attempt) may take before Redis counts as unavailable;
      * from 1 ms to 1 minute, default 2 s. A miss holds its key's segment lock for up to this long.
+     *
+     * @param value the timeout
+     * @return this builder
      */
     public RedisTierBuilder<K, V> commandTimeout(Duration value) {
         Objects.requireNonNull(value, "commandTimeout");
@@ -143,6 +187,9 @@ public final class RedisTierBuilder<K, V> {
      * The longest a host may serve a copy that another host's acknowledged write has replaced, whatever
      * fails (the lease of the invalidation stream); from 10 ms to 1 minute, default 500 ms. The listener
      * pings Redis five times per period; normally a change arrives long before.
+     *
+     * @param value the lease
+     * @return this builder
      */
     public RedisTierBuilder<K, V> maxStaleness(Duration value) {
         Objects.requireNonNull(value, "maxStaleness");
@@ -151,7 +198,12 @@ public final class RedisTierBuilder<K, V> {
         return this;
     }
 
-    /** What a read does when Redis is needed and unreachable; default {@link UnavailablePolicy#FAIL}. */
+    /**
+     * What a read does when Redis is needed and unreachable; default {@link UnavailablePolicy#FAIL}.
+     *
+     * @param value the policy
+     * @return this builder
+     */
     public RedisTierBuilder<K, V> onUnavailable(UnavailablePolicy value) {
         Objects.requireNonNull(value, "onUnavailable");
         once(unavailable == null, "onUnavailable was already set to " + unavailable);
@@ -164,6 +216,7 @@ public final class RedisTierBuilder<K, V> {
      * be up: the tier connects on first use, and serves nothing from the host until a listener has a
      * live stream.
      *
+     * @return the tier, open; the caller closes it
      * @throws IllegalStateException when {@code name} or Redis is not set, or no codec is known for a type
      */
     public RedisTier<K, V> open() {

@@ -9,6 +9,12 @@ package io.shmstore.tier;
 public class RedisUnavailableException extends RedisTierException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with {@code message}, which names the operation, the key and the Redis URI.
+     *
+     * @param message the detail message
+     * @param cause   why Redis could not be reached: the client's error, a time-out or an interruption
+     */
     public RedisUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -25,11 +25,23 @@ import java.util.Objects;
 public final class TierCacheLoader<K, V> implements CacheLoader<K, V> {
     private final RedisTier<K, V> tier;
 
+    /**
+     * A loader that reads through {@code tier}.
+     *
+     * @param tier the tier, not null
+     */
     public TierCacheLoader(RedisTier<K, V> tier) {
         this.tier = Objects.requireNonNull(tier, "tier");
     }
 
-    /** A factory for a cache configuration, handing out a loader over {@code tier} in this JVM. */
+    /**
+     * A factory for a cache configuration, handing out a loader over {@code tier} in this JVM.
+     *
+     * @param <K>  the key type
+     * @param <V>  the value type
+     * @param tier the tier, not null
+     * @return the factory
+     */
     public static <K, V> Factory<CacheLoader<K, V>> factory(RedisTier<K, V> tier) {
         return new TierFactory<>(new TierCacheLoader<>(tier));
     }

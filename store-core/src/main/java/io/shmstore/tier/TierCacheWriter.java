@@ -16,11 +16,23 @@ import java.util.Objects;
 public final class TierCacheWriter<K, V> implements CacheWriter<K, V> {
     private final RedisTier<K, V> tier;
 
+    /**
+     * A writer that writes through {@code tier}.
+     *
+     * @param tier the tier, not null
+     */
     public TierCacheWriter(RedisTier<K, V> tier) {
         this.tier = Objects.requireNonNull(tier, "tier");
     }
 
-    /** A factory for a cache configuration, handing out a writer over {@code tier} in this JVM. */
+    /**
+     * A factory for a cache configuration, handing out a writer over {@code tier} in this JVM.
+     *
+     * @param <K>  the key type
+     * @param <V>  the value type
+     * @param tier the tier, not null
+     * @return the factory
+     */
     public static <K, V> Factory<CacheWriter<K, V>> factory(RedisTier<K, V> tier) {
         return new TierFactory<>(new TierCacheWriter<>(tier));
     }

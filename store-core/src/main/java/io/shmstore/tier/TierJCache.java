@@ -25,7 +25,16 @@ public final class TierJCache {
     private TierJCache() {
     }
 
-    /** Read-through and write-through over {@code tier}, holding nothing in the cache itself. */
+    /**
+     * Read-through and write-through over {@code tier}, holding nothing in the cache itself.
+     *
+     * @param <K>       the key type
+     * @param <V>       the value type
+     * @param tier      the tier, not null
+     * @param keyType   the keys' class, recorded as the cache's key type
+     * @param valueType the values' class, recorded as the cache's value type
+     * @return a new configuration, which the caller may change further
+     */
     public static <K, V> MutableConfiguration<K, V> configuration(RedisTier<K, V> tier, Class<K> keyType,
                                                                   Class<V> valueType) {
         Objects.requireNonNull(tier, "tier");

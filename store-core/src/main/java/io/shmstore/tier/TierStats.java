@@ -23,7 +23,11 @@ public record TierStats(long hits, long misses, long fills, long staleReads, lon
                         long invalidations, long takeovers, long abandonedTakeovers, long listenerPid,
                         boolean listening, boolean trusted, long epoch) {
 
-    /** {@link #hits} over all reads; 0 before the first. */
+    /**
+     * {@link #hits} over all reads; 0 before the first.
+     *
+     * @return the ratio, 0 to 1
+     */
     public double hitRatio() {
         long reads = hits + misses;
         return reads == 0 ? 0 : (double) hits / reads;

@@ -23,9 +23,9 @@ import java.util.function.LongPredicate;
  *   <li><b>Space</b>: when no run of chunks is free or the table is {@link Sizing#MAX_LOAD} full,
  *       expired entries are purged; then under {@link FullPolicy#EVICT} the oldest-written of eight
  *       sampled entries is evicted, repeatedly, and under {@code REJECT} the segment grows (data by a
- *       sixteenth and at least a page, the table by a half), within its room and the store's cap on reserved bytes; past those
- *       the insert fails with {@link StoreFullException}. An {@code EVICT} segment grows only for an
- *       entry that eviction cannot make room for.</li>
+ *       sixteenth and at least a page, the table by a half), within its room and the store's cap on
+ *       reserved bytes; past those the insert fails with {@link StoreFullException}. An {@code EVICT}
+ *       segment grows only for an entry that eviction cannot make room for.</li>
  *   <li><b>Growth is crash-safe</b>: pages are reserved before a larger chunk count is published
  *       (ordered store), and a larger table is filled while inactive and published with one store of
  *       the table word (see {@link SlotTable#rehash}). A writer killed in between leaves reserved pages
