@@ -42,6 +42,12 @@ class ShadedJarLicenseIT {
             assertThat(thirdParty).as("and those whose jar does not").contains("(net.java.dev.jna:jna:",
                     "(info.picocli:picocli:", "(org.ow2.asm:asm:");
             bundled.remove("io.shmstore:store-examples");
+            // shaded inside another bundled jar, which carries its pom and its notice: JCTools (Apache-2.0)
+            // inside netty-common, as io.netty.util.internal.shaded.org.jctools
+            assertThat(jar.getEntry("io/netty/util/internal/shaded/org/jctools/")).as("JCTools inside netty-common")
+                    .isNotNull();
+            assertThat(thirdParty).contains("(io.netty:netty-common:");
+            bundled.remove("org.jctools:jctools-core");
             for (String artifact : bundled) {
                 assertThat(thirdParty).as("THIRD-PARTY.txt lists " + artifact).contains("(" + artifact + ":");
             }

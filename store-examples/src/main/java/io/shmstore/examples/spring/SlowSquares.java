@@ -9,11 +9,21 @@ public class SlowSquares {
     private final long computeMillis;
     private final AtomicInteger computed = new AtomicInteger();
 
+    /**
+     * A service whose every computation takes {@code computeMillis}.
+     *
+     * @param computeMillis the pause of each computation, in milliseconds
+     */
     public SlowSquares(long computeMillis) {
         this.computeMillis = computeMillis;
     }
 
-    /** {@code n * n}, after a pause that stands for real work; cached under {@code n}. */
+    /**
+     * {@code n * n}, after a pause that stands for real work; cached under {@code n}.
+     *
+     * @param n the number to square
+     * @return its square
+     */
     @Cacheable(SquaresConfig.CACHE)
     public long square(long n) {
         computed.incrementAndGet();
@@ -25,7 +35,11 @@ public class SlowSquares {
         return n * n;
     }
 
-    /** How many calls this JVM computed rather than found in the cache. */
+    /**
+     * How many calls this JVM computed rather than found in the cache.
+     *
+     * @return the count, since this service was made
+     */
     public int computed() {
         return computed.get();
     }

@@ -22,9 +22,15 @@ import java.net.URI;
 @Configuration(proxyBeanMethods = false)
 @EnableCaching
 public class SquaresConfig {
+    /** The name of the cache every JVM shares. */
     public static final String CACHE = "squares";
 
-    /** The JCache manager of {@code cacheUri} (a bean the caller registers), with the application's cache. */
+    /**
+     * The JCache manager of {@code cacheUri} (a bean the caller registers), with the application's cache.
+     *
+     * @param cacheUri where the caches live ({@code shmstore:<namespace>} or {@code file:<directory>})
+     * @return the JCache manager, closed with the context
+     */
     @Bean(destroyMethod = "close")
     public javax.cache.CacheManager jcacheManager(URI cacheUri) {
         javax.cache.CacheManager manager = Caching.getCachingProvider(ShmCachingProvider.class.getName())
@@ -35,6 +41,12 @@ public class SquaresConfig {
         return manager;
     }
 
+    /**
+     * Spring's cache manager over the JCache one.
+     *
+     * @param jcacheManager the JCache manager of {@link #jcacheManager}
+     * @return Spring's {@link JCacheCacheManager}
+     */
     @Bean
     public CacheManager cacheManager(javax.cache.CacheManager jcacheManager) {
         return new JCacheCacheManager(jcacheManager);
