@@ -22,6 +22,8 @@ module io.shmstore.core {
     exports io.shmstore.metrics;
     exports io.shmstore.jcache;
     exports io.shmstore.tier;
-
-    provides javax.cache.spi.CachingProvider with io.shmstore.jcache.ShmCachingProvider;
+    // No "provides javax.cache.spi.CachingProvider": the JCache API is optional, and a provides clause
+    // would make the module unresolvable without it. On the module path, name the provider:
+    // Caching.getCachingProvider("io.shmstore.jcache.ShmCachingProvider"). On the class path,
+    // META-INF/services registers it.
 }
