@@ -17,8 +17,9 @@ import io.shmstore.FullPolicy;
  *   <li>each segment has room to reach twice its share of {@code maxEntries} (entries, and data for
  *       entries of average size), and all segments together may reserve {@code maxEntries / entries}
  *       times what they reserved at creation;</li>
- *   <li>the change feed holds the power of two at or above {@code entries / 32} records, 1,024 to
- *       65,536, each with room for keys twice the average.</li>
+ *   <li>the change feed holds the power of two at or above {@code entries} records, 1,024 to 65,536,
+ *       each with room for keys twice the average (a smaller one saves a few bytes per entry and
+ *       laps the demo's consumer).</li>
  * </ul>
  */
 final class Sizing {
@@ -56,7 +57,7 @@ final class Sizing {
                     + maxChunks + " chunks per segment with " + segments + " segments; use more segments");
         }
         int feed = feedCapacityOrZero > 0 ? feedCapacityOrZero
-                : (int) ceilingPowerOfTwo(Math.min(1 << 16, Math.max(1024, entries / 32)));
+                : (int) ceilingPowerOfTwo(Math.min(1 << 16, Math.max(1024, entries)));
         long initial = segments * SegmentLayout.reservedBytes((int) slots, chunks);
         long maxReserved = Math.max(initial, (long) Math.ceil((double) initial * maxEntries / Math.max(1, entries)));
         return new StoreConfig(name, segments, (int) slots, (int) maxSlots, (int) chunks, (int) maxChunks, entries,
