@@ -34,11 +34,9 @@ final class Sizing {
 
     static StoreConfig of(String name, long entries, long maxEntries, int avgKey, int avgValue, int segmentsOrZero,
                           FullPolicy policy, long ttlMillis, int feedCapacityOrZero) {
-        int segments = segmentsOrZero > 0 ? segmentsOrZero
-                : (int) Math.min(StoreLayout.MAX_SEGMENTS, ceilingPowerOfTwo((entries + ENTRIES_PER_SEGMENT - 1) / ENTRIES_PER_SEGMENT));
-        if (Integer.bitCount(segments) != 1) {
-            segments = Integer.highestOneBit(segments) << 1;
-        }
+        // the user's count rounded up to a power of two, or one segment per ENTRIES_PER_SEGMENT entries
+        int segments = (int) ceilingPowerOfTwo(segmentsOrZero > 0 ? segmentsOrZero
+                : Math.min(StoreLayout.MAX_SEGMENTS, (entries + ENTRIES_PER_SEGMENT - 1) / ENTRIES_PER_SEGMENT));
         double share = (double) entries / segments;
         long perSegment = (long) Math.ceil(share + Math.sqrt(share) + 4);
         long maxPerSegment = (long) Math.ceil(2.0 * maxEntries / segments) + 16;
