@@ -2,6 +2,8 @@ package io.shmstore;
 
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.BytesMarshallable;
+import net.openhft.chronicle.core.Memory;
+import net.openhft.chronicle.core.OS;
 
 import java.lang.reflect.Constructor;
 import java.util.Objects;
@@ -10,6 +12,8 @@ import java.util.Objects;
  * The built-in codecs. Each writes a compact binary form through Chronicle Bytes.
  */
 public final class Codecs {
+    private static final Memory MEMORY = OS.memory();
+
     private Codecs() {
     }
 
@@ -129,27 +133,56 @@ public final class Codecs {
 
         /**
          * ASCII text, the common case for keys, is written in one pass without Chronicle's separate
-         * UTF-8 length scan; the bytes are the same as {@code writeUtf8} writes.
+         * UTF-8 length scan, straight into native memory when the output is native (a store's scratch);
+         * the bytes are the same as {@code writeUtf8} writes, which any other text goes through.
          */
         @Override
         public void write(Bytes<?> out, String value) {
             int n = value.length();
-            if (n < 128 && isAscii(value, n)) {
-                out.writeByte((byte) n);
-                for (int i = 0; i < n; i++) {
-                    out.writeByte((byte) value.charAt(i));
-                }
-            } else {
-                out.writeUtf8(value);
+            if (n < 128 && (out.isDirectMemory() ? writeAsciiDirect(out, value, n) : writeAscii(out, value, n))) {
+                return;
             }
+            out.writeUtf8(value);
         }
 
-        private static boolean isAscii(String s, int n) {
+        /** Writes ASCII text with its length byte; false, having written nothing, for other text. */
+        private static boolean writeAscii(Bytes<?> out, String value, int n) {
             for (int i = 0; i < n; i++) {
-                if (s.charAt(i) >= 0x80) {
+                if (value.charAt(i) >= 0x80) {
                     return false;
                 }
             }
+            out.writeByte((byte) n);
+            for (int i = 0; i < n; i++) {
+                out.writeByte((byte) value.charAt(i));
+            }
+            return true;
+        }
+
+        /**
+         * As {@link #writeAscii}, into native memory at the write position: one capacity check, then
+         * plain stores, the position moved once the text proved ASCII (on other text the bytes stored
+         * past the position are left for {@code writeUtf8} to overwrite). Output whose bytes are not
+         * one run of memory there (a file mapped in chunks) goes through {@link #writeAscii}.
+         */
+        private static boolean writeAsciiDirect(Bytes<?> out, String value, int n) {
+            long position = out.writePosition();
+            out.ensureCapacity(position + n + 1);
+            long at = out.addressForWrite(position);
+            if (out.addressForWrite(position + n) != at + n) {
+                return writeAscii(out, value, n);
+            }
+            int seen = 0;
+            MEMORY.writeByte(at, (byte) n);
+            for (int i = 0; i < n; i++) {
+                char c = value.charAt(i);
+                seen |= c;
+                MEMORY.writeByte(at + 1 + i, (byte) c);
+            }
+            if (seen >= 0x80) {
+                return false;
+            }
+            out.writeSkip(n + 1);
             return true;
         }
 

@@ -55,6 +55,10 @@ public interface KeyValue extends AutoCloseable {
                 return new MapDbKeyValue(dir);
             case "chm":
                 return new HeapKeyValue();
+            case "one-miss":
+                return OneMissKeyValue.create(dir, entries, valueSize);
+            case "key-only":
+                return new KeyOnlyKeyValue(valueSize);
             default:
                 throw new IllegalArgumentException("unknown impl " + impl);
         }
@@ -71,6 +75,8 @@ public interface KeyValue extends AutoCloseable {
                 return ShmStoreKeyValue.attach();
             case "chronicle-map":
                 return ChronicleMapKeyValue.attach(dir, entries, valueSize);
+            case "one-miss":
+                return OneMissKeyValue.attach(dir, entries, valueSize);
             default:
                 throw new IllegalArgumentException(impl + " is not opened from a second process here:"
                         + " use shmstore or chronicle-map");

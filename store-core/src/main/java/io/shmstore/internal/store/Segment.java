@@ -63,7 +63,8 @@ final class Segment {
         this.config = config;
         this.lock = lock;
         this.lockTimeout = lockTimeout;
-        this.entries = new EntryValidator(range + SegmentLayout.dataOffset(config.maxSlots(), config.maxChunks()));
+        this.entries = new EntryValidator(range + SegmentLayout.dataOffset(config.maxSlots(), config.maxChunks()),
+                EntryValidator.averageEntry(config.averageKeySize(), config.averageValueSize()));
         this.slots = new SlotTable(header, range, config.maxSlots(), entries, new SlotTable.Space() {
             @Override
             public void reserve(long offset, long length) {

@@ -136,7 +136,9 @@ final class SlotTable {
         return -1;
     }
 
+    /** Whether the entry at a checked chunk holds the key; loads the entry's lines ahead first. */
     private boolean holdsKey(int chunk, int chunks, long keyAddr, int keyLength) {
+        entries.loadAhead(chunk, chunks);
         long shape = entries.shape(chunk, chunks);
         return EntryValidator.keyLength(shape) == keyLength
                 && equalBytes(entries.address(chunk) + EntryValidator.headerLength(shape), keyAddr, keyLength);
