@@ -66,9 +66,9 @@ final class ChunkAllocator {
 
     /**
      * The first chunk of a free run of {@code need} chunks among {@code chunks}, or -1, searching from
-     * the cursor and wrapping once. Whole bitmap words that are full are
-     * skipped 64 chunks at a time and free ones counted 64 at a time, so a nearly full segment costs a
-     * word read per 64 chunks.
+     * the cursor and wrapping once (a run does not wrap). A bitmap word at a time: the used chunks at
+     * the search position are skipped and the free ones counted with one trailing-zero count each, so
+     * a search costs a few instructions per run of used or free chunks, not one per chunk.
      */
     int findRun(int need, int chunks) {
         if (chunks <= 0) {
@@ -84,28 +84,24 @@ final class ChunkAllocator {
                 run = 0;
                 start = 0;
             }
-            if ((c & 63) == 0 && c + 64 <= chunks) {
-                long word = MEMORY.readLong(bitmap + (c >>> 6) * 8L);
-                if (word == -1L || word == 0L) {
-                    if (word == -1L) {
-                        run = 0;
-                        start = c + 64;
-                    } else if ((run += 64) >= need) {
-                        return start;
-                    }
-                    c += 64;
-                    scanned += 64;
-                    continue;
-                }
-            }
-            if (used(c)) {
+            int bit = c & 63;
+            long rest = MEMORY.readLong(bitmap + (c >>> 6) * 8L) >>> bit;
+            int within = Math.min(64 - bit, chunks - c);
+            if ((rest & 1) != 0) {
+                int usedHere = Math.min(Long.numberOfTrailingZeros(~rest), within);
+                c += usedHere;
+                scanned += usedHere;
                 run = 0;
-                start = c + 1;
-            } else if (++run == need) {
-                return start;
+                start = c;
+            } else {
+                int freeHere = Math.min(Long.numberOfTrailingZeros(rest), within);
+                if (run + freeHere >= need) {
+                    return start;
+                }
+                run += freeHere;
+                c += freeHere;
+                scanned += freeHere;
             }
-            c++;
-            scanned++;
         }
         return -1;
     }
@@ -124,10 +120,14 @@ final class ChunkAllocator {
             throw new Inconsistent("chunks [" + chunk + ", " + chunk + " + " + n + ") are outside the " + chunks
                     + " reserved in the segment");
         }
-        for (int c = chunk; c < chunk + n; c++) {
+        for (int c = chunk, end = chunk + n; c < end; ) {
+            int bit = c & 63;
+            int k = Math.min(64 - bit, end - c);
+            long mask = (k == 64 ? -1L : (1L << k) - 1) << bit;
             long w = bitmap + (c >>> 6) * 8L;
             long bits = MEMORY.readLong(w);
-            MEMORY.writeLong(w, used ? bits | (1L << c) : bits & ~(1L << c));
+            MEMORY.writeLong(w, used ? bits | mask : bits & ~mask);
+            c += k;
         }
     }
 
