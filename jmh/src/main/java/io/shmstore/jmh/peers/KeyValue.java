@@ -66,8 +66,8 @@ public interface KeyValue extends AutoCloseable {
 
     /**
      * The store that {@link #open} made in {@code dir}, opened from another process: how the peers that
-     * are shared between processes through a name or a file (ShmStore, Chronicle Map) are used by a
-     * second JVM. The others are not opened this way.
+     * are shared between processes through a name or a file (ShmStore, Chronicle Map, the one-miss
+     * yardstick) are used by a second JVM. The others are not opened this way.
      */
     static KeyValue attach(String impl, Path dir, int entries, int valueSize) throws IOException {
         switch (impl) {
@@ -79,7 +79,7 @@ public interface KeyValue extends AutoCloseable {
                 return OneMissKeyValue.attach(dir, entries, valueSize);
             default:
                 throw new IllegalArgumentException(impl + " is not opened from a second process here:"
-                        + " use shmstore or chronicle-map");
+                        + " use shmstore, chronicle-map or one-miss");
         }
     }
 
