@@ -2,9 +2,9 @@ package io.shmstore.jmh.peers;
 
 /**
  * Not a map: the benchmark's own share of every operation. It reads the key's last character (the
- * String and its byte array) and answers with one preallocated
- * value, so its time is what choosing a random key out of the data's key array and the call cost; a
- * peer's time minus this one is the peer's own.
+ * String and its byte array) and answers with one preallocated value, so its time is what choosing a
+ * random key out of the data's key array and the call cost; a peer's time minus this one is the
+ * peer's own.
  */
 final class KeyOnlyKeyValue implements KeyValue {
     private final byte[] value;
