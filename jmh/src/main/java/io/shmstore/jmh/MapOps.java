@@ -66,23 +66,35 @@ public abstract class MapOps {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dir = Scratch.freshShmDir();
-        map = KeyValue.open(impl, dir, entries, valueSize);
-        keys = keys(entries);
-        value = new byte[valueSize];
-        map.fill(keys, i -> value);
-        // one read of every key, the same for every implementation: compiles the read path and touches
-        // every page from this process before the warm-up iteration starts
-        for (String k : keys) {
-            if (map.get(k) == null) {
-                throw new IllegalStateException(impl + " lost key " + k + " after the fill");
+        try {
+            map = KeyValue.open(impl, dir, entries, valueSize);
+            keys = keys(entries);
+            value = new byte[valueSize];
+            map.fill(keys, i -> value);
+            // one read of every key, the same for every implementation: compiles the read path and
+            // touches every page from this process before the warm-up iteration starts
+            for (String k : keys) {
+                if (map.get(k) == null) {
+                    throw new IllegalStateException(impl + " lost key " + k + " after the fill");
+                }
             }
+        } catch (Exception | Error e) {
+            // JMH runs no tear-down after a failed set-up: a store of up to 2 GB would stay in tmpfs
+            tearDown();
+            throw e;
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        map.close();
-        Scratch.delete(dir);
+        try {
+            if (map != null) {
+                map.close();
+            }
+        } finally {
+            map = null;
+            Scratch.delete(dir);
+        }
     }
 
     /**
