@@ -80,8 +80,7 @@ public final class FeedLayout {
     /** Record size for keys of about {@code averageKeySize}: room for twice that, 64 to 512 bytes. */
     public static int recordSizeFor(int averageKeySize) {
         long want = KEY_OFFSET + 2L * averageKeySize;
-        long size = Long.highestOneBit(Math.max(MIN_RECORD, want) - 1) << 1;
-        return (int) Math.min(MAX_RECORD, Math.max(MIN_RECORD, size));
+        return (int) Math.min(MAX_RECORD, Sizing.ceilingPowerOfTwo(Math.max(MIN_RECORD, want)));
     }
 
     /** The {@code state} of complete record {@code n}. */

@@ -62,7 +62,8 @@ final class Sizing {
                 maxEntries, avgKey, avgValue, policy, ttlMillis, maxReserved, feed, FeedLayout.recordSizeFor(avgKey));
     }
 
-    private static long ceilingPowerOfTwo(long n) {
+    /** The least power of two at or above {@code n} (1 for {@code n} below 1). */
+    static long ceilingPowerOfTwo(long n) {
         return Long.highestOneBit(Math.max(1, n) * 2 - 1);
     }
 
