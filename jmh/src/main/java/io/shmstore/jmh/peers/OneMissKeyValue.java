@@ -68,14 +68,7 @@ final class OneMissKeyValue implements KeyValue {
 
     @Override
     public byte[] get(String key) {
-        int at = cell(key);
-        int length = cells.getInt(at);
-        if (length == 0) {
-            return null;
-        }
-        byte[] v = new byte[length];
-        cells.get(at + HEADER, v, 0, length);
-        return v;
+        return getUsing(key, null);
     }
 
     @Override
