@@ -59,6 +59,8 @@ public interface KeyValue extends AutoCloseable {
                 return OneMissKeyValue.create(dir, entries, valueSize);
             case "key-only":
                 return new KeyOnlyKeyValue(valueSize);
+            case "buckets":
+                return BucketsKeyValue.create(dir, entries, valueSize);
             default:
                 throw new IllegalArgumentException("unknown impl " + impl);
         }
@@ -66,8 +68,8 @@ public interface KeyValue extends AutoCloseable {
 
     /**
      * The store that {@link #open} made in {@code dir}, opened from another process: how the peers that
-     * are shared between processes through a name or a file (ShmStore, Chronicle Map, the one-miss
-     * yardstick) are used by a second JVM. The others are not opened this way.
+     * are shared between processes through a name or a file (ShmStore, Chronicle Map, the one-miss and
+     * buckets yardsticks) are used by a second JVM. The others are not opened this way.
      */
     static KeyValue attach(String impl, Path dir, int entries, int valueSize) throws IOException {
         switch (impl) {
@@ -77,9 +79,11 @@ public interface KeyValue extends AutoCloseable {
                 return ChronicleMapKeyValue.attach(dir, entries, valueSize);
             case "one-miss":
                 return OneMissKeyValue.attach(dir, entries, valueSize);
+            case "buckets":
+                return BucketsKeyValue.attach(dir, entries, valueSize);
             default:
                 throw new IllegalArgumentException(impl + " is not opened from a second process here:"
-                        + " use shmstore, chronicle-map or one-miss");
+                        + " use shmstore, chronicle-map, one-miss or buckets");
         }
     }
 
