@@ -60,7 +60,6 @@ final class BucketsKeyValue implements KeyValue {
     private final Path file;
     private final boolean owner;
     private final long address;
-    private final long size;
     private final int cell;
     private final int bucketSize;
     private final int buckets;
@@ -68,6 +67,7 @@ final class BucketsKeyValue implements KeyValue {
     private final long bucketsAt;
     /** Written only when a never-taken branch is taken: keeps the loads ahead from being removed. */
     private long sink;
+    private volatile boolean closed;
 
     private BucketsKeyValue(Path dir, int entries, int valueSize, boolean owner) throws IOException {
         this.file = dir.resolve(FILE);
@@ -77,7 +77,7 @@ final class BucketsKeyValue implements KeyValue {
         this.buckets = (int) Math.ceil(entries / (LOAD * CELLS)) + 2;
         this.locks = (int) Math.min(LOCKS_MAX, Long.highestOneBit(Math.max(1, buckets / 16)));
         this.bucketsAt = ((long) locks * LINE + 4095) & -4096L;
-        this.size = bucketsAt + (long) buckets * bucketSize;
+        long size = bucketsAt + (long) buckets * bucketSize;
         if (owner && Files.exists(file)) {
             throw new IOException(file + " exists");
         }
@@ -213,6 +213,7 @@ final class BucketsKeyValue implements KeyValue {
 
     @Override
     public byte[] getUsing(String key, byte[] reuse) {
+        checkOpen();
         long h = hash(key);
         long a = bucket(first(h));
         long tag = tag(h);
@@ -313,6 +314,7 @@ final class BucketsKeyValue implements KeyValue {
 
     /** Runs a write with the lock words of the key's two buckets held, the lower first. */
     private boolean locked(String key, byte[] value, boolean ifAbsent, boolean remove) {
+        checkOpen();
         long h = hash(key);
         long l1 = lockWord(first(h));
         long l2 = lockWord(second(h));
@@ -516,11 +518,23 @@ final class BucketsKeyValue implements KeyValue {
         throw new UnsupportedOperationException("the buckets yardstick times get, getUsing and put only");
     }
 
+    /**
+     * Closes it for this process: later operations throw {@link IllegalStateException}; the file goes
+     * if this process made it. The mapping itself stays until the JVM exits, so that an operation still
+     * running in another thread finishes on mapped memory instead of faulting (a benchmark's fork, or a
+     * test's JVM, ends soon after).
+     */
     @Override
     public void close() throws IOException {
-        OS.unmap(address, size);
+        closed = true;
         if (owner) {
             Files.deleteIfExists(file);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the buckets yardstick at " + file + " is closed");
         }
     }
 }

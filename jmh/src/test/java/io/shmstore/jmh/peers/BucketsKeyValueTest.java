@@ -154,6 +154,17 @@ class BucketsKeyValueTest {
     }
 
     @Test
+    void closedItRefusesOperationsWithoutFaulting() throws Exception {
+        KeyValue kv = KeyValue.open("buckets", dir, 100, VALUE);
+        kv.put(key(1), value(1, 1));
+        kv.close();
+        assertThat(dir.resolve("buckets.dat")).doesNotExist();
+        assertThatThrownBy(() -> kv.get(key(1))).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> kv.put(key(1), value(1, 2))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> kv.remove(key(1))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aValueLargerThanACellIsRefusedNamingItsSize() throws Exception {
         try (KeyValue kv = KeyValue.open("buckets", dir, 100, VALUE)) {
             assertThatThrownBy(() -> kv.put(key(1), new byte[VALUE * 2]))
