@@ -23,6 +23,8 @@ public final class RedisTierBuilder<K, V> {
     private static final int MAX_NAME = 128 - ".tier-listener".length();
     /** The bytes a held copy adds to the value: epoch, expiry, presence. */
     private static final int HELD_OVERHEAD = 17;
+    /** {@link SharedStoreBuilder}'s largest average key or value size. */
+    private static final int MAX_SIZE = 1 << 24;
 
     private final Class<K> keyType;
     private final Class<V> valueType;
@@ -158,13 +160,19 @@ public final class RedisTierBuilder<K, V> {
     }
 
     /**
-     * {@link SharedStoreBuilder#averageValueSize}, of the value as its codec writes it.
+     * {@link SharedStoreBuilder#averageValueSize}, of the value as its codec writes it. The tier holds
+     * each value with 17 bytes of its own, within the store's limit of 16 MiB.
      *
-     * @param bytes the average size, 1 to 16 MiB
+     * @param bytes the average size, 1 to 16 MiB less 17 bytes
      * @return this builder
      */
     public RedisTierBuilder<K, V> averageValueSize(int bytes) {
         once(averageValueSize == -1, "averageValueSize was already set to " + averageValueSize);
+        if (bytes > MAX_SIZE - HELD_OVERHEAD && bytes <= MAX_SIZE) {
+            throw new IllegalArgumentException("averageValueSize " + bytes + " is out of range: use 1 to "
+                    + (MAX_SIZE - HELD_OVERHEAD) + " bytes (the tier holds each value with " + HELD_OVERHEAD
+                    + " bytes of its own, and a store's average is at most " + MAX_SIZE + ")");
+        }
         this.averageValueSize = checkSize("averageValueSize", bytes);
         return this;
     }
@@ -278,8 +286,8 @@ public final class RedisTierBuilder<K, V> {
     }
 
     private static int checkSize(String what, int bytes) {
-        if (bytes < 1 || bytes > 1 << 24) {
-            throw new IllegalArgumentException(what + " " + bytes + " is out of range: use 1 to " + (1 << 24) + " bytes");
+        if (bytes < 1 || bytes > MAX_SIZE) {
+            throw new IllegalArgumentException(what + " " + bytes + " is out of range: use 1 to " + MAX_SIZE + " bytes");
         }
         return bytes;
     }

@@ -309,6 +309,11 @@ class RedisTierTest {
         assertThatThrownBy(() -> b.name("n".repeat(120))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("120 characters");
         assertThatThrownBy(b::open).isInstanceOf(IllegalStateException.class).hasMessageContaining("name");
+        // within the store's 16 MiB but not with the tier's own 17 bytes: refused here, naming the value given
+        assertThatThrownBy(() -> b.averageValueSize((1 << 24) - 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("averageValueSize 16777206").hasMessageContaining("1 to 16777199");
+        assertThatThrownBy(() -> b.averageValueSize((1 << 24) + 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("16777217");
         b.redis(redis.uri());
         assertThatThrownBy(() -> b.redis(redis.uri())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("127.0.0.1:" + redis.port());
