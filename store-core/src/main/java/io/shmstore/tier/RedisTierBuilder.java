@@ -168,12 +168,12 @@ public final class RedisTierBuilder<K, V> {
      */
     public RedisTierBuilder<K, V> averageValueSize(int bytes) {
         once(averageValueSize == -1, "averageValueSize was already set to " + averageValueSize);
-        if (bytes > MAX_SIZE - HELD_OVERHEAD && bytes <= MAX_SIZE) {
+        if (bytes < 1 || bytes > MAX_SIZE - HELD_OVERHEAD) {
             throw new IllegalArgumentException("averageValueSize " + bytes + " is out of range: use 1 to "
                     + (MAX_SIZE - HELD_OVERHEAD) + " bytes (the tier holds each value with " + HELD_OVERHEAD
                     + " bytes of its own, and a store's average is at most " + MAX_SIZE + ")");
         }
-        this.averageValueSize = checkSize("averageValueSize", bytes);
+        this.averageValueSize = bytes;
         return this;
     }
 

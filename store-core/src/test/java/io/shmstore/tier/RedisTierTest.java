@@ -313,7 +313,9 @@ class RedisTierTest {
         assertThatThrownBy(() -> b.averageValueSize((1 << 24) - 10)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("averageValueSize 16777206").hasMessageContaining("1 to 16777199");
         assertThatThrownBy(() -> b.averageValueSize((1 << 24) + 1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("16777217");
+                .hasMessageContaining("averageValueSize 16777217").hasMessageContaining("1 to 16777199");
+        assertThatThrownBy(() -> b.averageValueSize(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("averageValueSize 0");
         b.redis(redis.uri());
         assertThatThrownBy(() -> b.redis(redis.uri())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("127.0.0.1:" + redis.port());
