@@ -189,12 +189,11 @@ final class BucketsKeyValue implements KeyValue {
         return (int) (h ^ h >>> 32);
     }
 
-    /** Writes an entry into a cell no reader follows (its word not live). */
+    /**
+     * Writes an entry (its size checked before the write began) into a cell readers do not follow (not
+     * live) or wait on (busy).
+     */
     private void writeEntry(long c, String key, byte[] value) {
-        if (value.length + key.length() + CELL_HEADER > cell) {
-            throw new IllegalArgumentException("a " + value.length + "-byte value under \"" + key + "\" does not fit a "
-                    + cell + "-byte cell of this yardstick");
-        }
         MEMORY.writeShort(c + 12, (short) key.length());
         MEMORY.writeShort(c + 14, (short) value.length);
         for (int i = 0; i < key.length(); i++) {
@@ -315,6 +314,11 @@ final class BucketsKeyValue implements KeyValue {
     /** Runs a write with the lock words of the key's two buckets held, the lower first. */
     private boolean locked(String key, byte[] value, boolean ifAbsent, boolean remove) {
         checkOpen();
+        // before any cell changes: a refusal must not leave a cell busy or half written
+        if (value != null && value.length + key.length() + CELL_HEADER > cell) {
+            throw new IllegalArgumentException("a " + value.length + "-byte value under \"" + key + "\" does not fit a "
+                    + cell + "-byte cell of this yardstick");
+        }
         long h = hash(key);
         long l1 = lockWord(first(h));
         long l2 = lockWord(second(h));

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * The {@code buckets} design yardstick is timed beside the peers, so it must be a map: these check it
@@ -165,13 +167,24 @@ class BucketsKeyValueTest {
     }
 
     @Test
-    void aValueLargerThanACellIsRefusedNamingItsSize() throws Exception {
-        try (KeyValue kv = KeyValue.open("buckets", dir, 100, VALUE)) {
+    void aValueLargerThanACellIsRefusedNamingItsSizeAndLosesNothing() throws Exception {
+        int n = 1_000;
+        try (KeyValue kv = KeyValue.open("buckets", dir, n, VALUE)) {
             assertThatThrownBy(() -> kv.put(key(1), new byte[VALUE * 2]))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("200-byte value");
-            kv.put(key(1), value(1, 1));
-            assertThat(kv.get(key(1))).isEqualTo(value(1, 1));
+            // full, so that many updates would rewrite in place: a refused one leaves every entry readable
+            for (int i = 0; i < n; i++) {
+                kv.put(key(i), value(i, 1));
+            }
+            // bounded: a cell left busy would have its readers wait for ever
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+                for (int i = 0; i < n; i++) {
+                    String key = key(i);
+                    assertThatThrownBy(() -> kv.put(key, new byte[VALUE * 2])).isInstanceOf(IllegalArgumentException.class);
+                    assertThat(kv.get(key)).as(key).isEqualTo(value(i, 1));
+                }
+            });
         }
     }
 }
