@@ -227,10 +227,7 @@ final class BucketsKeyValue implements KeyValue {
                 Thread.onSpinWait();
                 continue;
             }
-            long at = match(a0, a, tag, key);
-            if (at == 0) {
-                at = match(a1, a + cell, tag, key);
-            }
+            long at = matchIn(a, a0, a1, tag, key);
             if (at != 0) {
                 byte[] v = copy(at, key, reuse);
                 if (unchanged(a, a0, a1)) {
@@ -253,10 +250,7 @@ final class BucketsKeyValue implements KeyValue {
                 Thread.onSpinWait();
                 continue;
             }
-            at = match(b0, b, tag, key);
-            if (at == 0) {
-                at = match(b1, b + cell, tag, key);
-            }
+            at = matchIn(b, b0, b1, tag, key);
             byte[] v = at == 0 ? null : copy(at, key, reuse);
             if (unchanged(b, b0, b1) && unchanged(a, a0, a1)) {
                 if (at != 0 && v == null) {
@@ -279,6 +273,12 @@ final class BucketsKeyValue implements KeyValue {
     private boolean unchanged(long bucket, long w0, long w1) {
         MEMORY.loadFence();
         return MEMORY.readVolatileLong(bucket) == w0 && MEMORY.readVolatileLong(bucket + cell) == w1;
+    }
+
+    /** The cell of the bucket whose word ({@code w0}, {@code w1}, read by the caller) matches the key, or 0. */
+    private long matchIn(long bucket, long w0, long w1, long tag, String key) {
+        long at = match(w0, bucket, tag, key);
+        return at != 0 ? at : match(w1, bucket + cell, tag, key);
     }
 
     /** The cell if its word is live with the key's tag and it holds the key, else 0. */
@@ -354,9 +354,11 @@ final class BucketsKeyValue implements KeyValue {
             }
             return old != 0 && remove;
         }
-        long to = free(old != 0 && bucketOf(old) == b2 ? b2 : b1);
+        // the old entry's bucket first, else the first bucket; then the other
+        boolean inSecond = old != 0 && bucketOf(old) == b2;
+        long to = free(inSecond ? b2 : b1);
         if (to == 0) {
-            to = free(old != 0 && bucketOf(old) == b2 ? b1 : b2);
+            to = free(inSecond ? b1 : b2);
         }
         if (to == 0 && old != 0) {
             long word = MEMORY.readLong(old);
