@@ -220,9 +220,7 @@ final class BucketsKeyValue implements KeyValue {
             // the first bucket's lines, loaded side by side: its words, and a word of each further line
             long a0 = MEMORY.readVolatileLong(a);
             long a1 = MEMORY.readVolatileLong(a + cell);
-            if (ahead(a) == SEED) {
-                sink++;
-            }
+            loadAhead(a);
             if (((a0 | a1) & BUSY) != 0) {
                 Thread.onSpinWait();
                 continue;
@@ -232,7 +230,7 @@ final class BucketsKeyValue implements KeyValue {
                 byte[] v = copy(at, key, reuse);
                 if (unchanged(a, a0, a1)) {
                     if (v == null) {
-                        throw new IllegalStateException("the cell at " + (at - address) + " is damaged");
+                        throw damaged(at);
                     }
                     return v;
                 }
@@ -243,9 +241,7 @@ final class BucketsKeyValue implements KeyValue {
             long b = bucket(second(h));
             long b0 = MEMORY.readVolatileLong(b);
             long b1 = MEMORY.readVolatileLong(b + cell);
-            if (ahead(b) == SEED) {
-                sink++;
-            }
+            loadAhead(b);
             if (((b0 | b1) & BUSY) != 0) {
                 Thread.onSpinWait();
                 continue;
@@ -254,20 +250,29 @@ final class BucketsKeyValue implements KeyValue {
             byte[] v = at == 0 ? null : copy(at, key, reuse);
             if (unchanged(b, b0, b1) && unchanged(a, a0, a1)) {
                 if (at != 0 && v == null) {
-                    throw new IllegalStateException("the cell at " + (at - address) + " is damaged");
+                    throw damaged(at);
                 }
                 return v;
             }
         }
     }
 
-    /** Loads a word of each line of a bucket after the cells' first: their misses overlap. */
-    private long ahead(long bucket) {
+    /**
+     * Loads a word of each line of a bucket after the cells' first: their misses overlap. The words feed a
+     * branch that is never taken, so the loads are neither dropped nor sunk.
+     */
+    private void loadAhead(long bucket) {
         long x = 0;
         for (int l = LINE; l < cell; l += LINE) {
             x ^= MEMORY.readLong(bucket + l) ^ MEMORY.readLong(bucket + cell + l);
         }
-        return x;
+        if (x == SEED) {
+            sink++;
+        }
+    }
+
+    private IllegalStateException damaged(long at) {
+        return new IllegalStateException("the cell at " + (at - address) + " is damaged");
     }
 
     private boolean unchanged(long bucket, long w0, long w1) {
